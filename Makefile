@@ -1,0 +1,34 @@
+# Set-up and everyday commands. Each target creates .venv on first use.
+PYTHON ?= $(shell command -v python3.12 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres bench venv messages clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/omvarld migrate --no-input
+	$(BIN)/omvarld loaddemo
+	$(BIN)/omvarld serve --with-worker
+
+# The suite runs on SQLite, then on PostgreSQL when DATABASE_URL (or TEST_DATABASE_URL) names one.
+test: $(STAMP)
+	$(BIN)/python -m pytest -p no:cacheprovider -q
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider -q -m "not browser"; fi
+
+bench: $(STAMP)
+	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+messages: $(STAMP)
+	cd omvarld && ../$(BIN)/omvarld makemessages -l sv --no-obsolete --ignore "*/tests/*" && ../$(BIN)/omvarld compilemessages
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,1 @@
+"""Omvärld: horizon-scanning map and international news service for smart sustainable cities."""

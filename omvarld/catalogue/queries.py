@@ -1,0 +1,291 @@
+"""Reads that the public map's views share: category overviews, entity pages, faceted search."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Max, Prefetch, Q
+from django.utils import timezone
+
+from omvarld.core import search
+from omvarld.core.models import (
+    Entity,
+    EntityRelation,
+    InfoCategory,
+    Item,
+    MainCategory,
+    Placement,
+    Region,
+    Theme,
+)
+
+
+def since_new(now=None) -> dt.datetime:
+    return (now or timezone.now()) - dt.timedelta(days=settings.NEW_DAYS)
+
+
+def published_items():
+    return Item.objects.alive().filter(status=Item.Status.PUBLISHED)
+
+
+def main_categories():
+    """Main categories with their number of entities and published items."""
+    return (
+        MainCategory.objects.alive()
+        .annotate(
+            entity_count=Count("entities", filter=Q(entities__deleted_at__isnull=True), distinct=True),
+        )
+        .order_by("order", "name_sv")
+    )
+
+
+def category_entities(category: MainCategory, region: str = "", watched_only: bool = False):
+    """The entities of a category with item counts and their newest item's times, watched first."""
+    live = Q(placements__item__status=Item.Status.PUBLISHED, placements__item__deleted_at__isnull=True)
+    qs = (
+        Entity.objects.alive()
+        .filter(main_category=category)
+        .select_related("region")
+        .annotate(
+            item_count=Count("placements", filter=live, distinct=True),
+            newest_created=Max("placements__item__created_at", filter=live),
+            newest_updated=Max("placements__item__updated_at", filter=live),
+        )
+        .order_by("priority", "name_sv")
+    )
+    if region:
+        qs = qs.filter(region__slug=region)
+    if watched_only:
+        qs = qs.filter(is_watched=True)
+    return qs
+
+
+def entity_freshness(entity, since=None) -> str:
+    """'new' if the entity or any of its items was added in the window, 'updated' if changed."""
+    since = since or since_new()
+    if entity.created_at >= since:
+        return "new"
+    newest_created = getattr(entity, "newest_created", None)
+    newest_updated = getattr(entity, "newest_updated", None)
+    if newest_created and newest_created >= since:
+        return "updated"
+    if (newest_updated and newest_updated >= since) or (
+        entity.updated_at >= since and (entity.updated_at - entity.created_at).total_seconds() > 60
+    ):
+        return "updated"
+    return ""
+
+
+@dataclass
+class Section:
+    info_category: InfoCategory
+    body: str
+    items: list[Item]
+
+
+def entity_sections(entity: Entity) -> tuple[list[Section], list[Item]]:
+    """The entity's information categories in order, each with its text and published items.
+
+    Items placed without an information category (or under one of another main category) are
+    returned apart, so nothing attached to the entity is hidden.
+    """
+    info_cats = list(entity.main_category.info_categories.alive().order_by("order", "id"))
+    texts = {s.info_category_id: s.body for s in entity.sections.all()}
+    placements = (
+        Placement.objects.filter(entity=entity, item__status=Item.Status.PUBLISHED, item__deleted_at__isnull=True)
+        .select_related("item")
+        .prefetch_related("item__themes")
+        .order_by("-item__published_on", "-item__published_at", "-item_id")
+    )
+    by_cat: dict[int | None, list[Item]] = {}
+    for p in placements:
+        by_cat.setdefault(p.info_category_id, []).append(p.item)
+    known = {ic.id for ic in info_cats}
+    sections = [Section(ic, texts.get(ic.id, ""), by_cat.get(ic.id, [])) for ic in info_cats]
+    other = [it for cat_id, its in by_cat.items() if cat_id not in known for it in its]
+    return sections, other
+
+
+def entity_relations(entity: Entity) -> list[tuple[str, Entity]]:
+    out = []
+    for r in EntityRelation.objects.filter(source=entity, target__deleted_at__isnull=True).select_related("target"):
+        out.append((r.get_kind_display(), r.target))
+    for r in EntityRelation.objects.filter(target=entity, source__deleted_at__isnull=True).select_related("source"):
+        out.append((f"← {r.get_kind_display()}", r.source))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Faceted search and browsing (MISSION M5)
+
+FILTER_NAMES = ("type", "theme", "region", "entity", "lang", "from", "to", "category")
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    type: str = ""
+    theme: str = ""
+    region: str = ""
+    entity: str = ""
+    lang: str = ""
+    category: str = ""
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return any([self.type, self.theme, self.region, self.entity, self.lang, self.category, self.date_from, self.date_to])
+
+
+@dataclass
+class SearchResult:
+    entities: list[Entity]
+    items: list[Item]
+    item_total: int
+    facets: dict[str, list[tuple[str, str, int]]]
+    snippets: dict[int, str]
+
+
+def _item_filter(filters: Filters):
+    qs = published_items()
+    if filters.type:
+        qs = qs.filter(type=filters.type)
+    if filters.theme:
+        qs = qs.filter(themes__slug=filters.theme)
+    if filters.region:
+        qs = qs.filter(placements__entity__region__slug=filters.region)
+    if filters.entity:
+        qs = qs.filter(placements__entity__slug=filters.entity)
+    if filters.category:
+        qs = qs.filter(placements__entity__main_category__slug=filters.category)
+    if filters.lang:
+        qs = qs.filter(language=filters.lang)
+    if filters.date_from:
+        qs = qs.filter(Q(published_on__gte=filters.date_from) | Q(published_on__isnull=True, published_at__date__gte=filters.date_from))
+    if filters.date_to:
+        qs = qs.filter(Q(published_on__lte=filters.date_to) | Q(published_on__isnull=True, published_at__date__lte=filters.date_to))
+    return qs.distinct()
+
+
+def _facets(item_ids_qs) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per facet over the matching items."""
+    base = Item.objects.filter(id__in=item_ids_qs)
+    type_labels = dict(Item.Type.choices)
+    facets = {
+        "type": [(r["type"], str(type_labels.get(r["type"], r["type"])), r["n"]) for r in base.values("type").annotate(n=Count("id")).order_by("-n")],
+        "lang": [(r["language"], r["language"], r["n"]) for r in base.values("language").annotate(n=Count("id")).order_by("-n")],
+    }
+    themes = {t.slug: t.label for t in Theme.objects.alive()}
+    facets["theme"] = [
+        (r["themes__slug"], themes.get(r["themes__slug"], r["themes__slug"]), r["n"])
+        for r in base.filter(themes__isnull=False).values("themes__slug").annotate(n=Count("id", distinct=True)).order_by("-n")
+    ]
+    regions = {r.slug: r.name for r in Region.objects.all()}
+    facets["region"] = [
+        (r["placements__entity__region__slug"], regions.get(r["placements__entity__region__slug"], ""), r["n"])
+        for r in base.filter(placements__entity__region__isnull=False)
+        .values("placements__entity__region__slug")
+        .annotate(n=Count("id", distinct=True))
+        .order_by("-n")
+    ]
+    ent_rows = list(
+        base.values("placements__entity__slug").annotate(n=Count("id", distinct=True)).order_by("-n")[:15]
+    )
+    names = {e.slug: e.name for e in Entity.objects.filter(slug__in=[r["placements__entity__slug"] for r in ent_rows])}
+    facets["entity"] = [(r["placements__entity__slug"], names.get(r["placements__entity__slug"], ""), r["n"]) for r in ent_rows if r["placements__entity__slug"]]
+    years = base.values("published_on__year").annotate(n=Count("id")).order_by("-published_on__year")
+    facets["year"] = [(str(r["published_on__year"]), str(r["published_on__year"]), r["n"]) for r in years if r["published_on__year"]]
+    return facets
+
+
+def run_search(filters: Filters, page: int = 1, per_page: int = 20) -> SearchResult:
+    """Entities and published items matching the query and filters, best first.
+
+    With no query this is faceted browsing, newest first. An entity whose name or alias equals
+    the query is put first, whatever the engine's score.
+    """
+    items_qs = _item_filter(filters)
+    entities: list[Entity] = []
+    q = filters.q.strip()
+    if q:
+        hits = search.find(q)
+        item_rank = {h.object_id: i for i, h in enumerate(h for h in hits if h.kind == "item")}
+        entity_ids = [h.object_id for h in hits if h.kind == "entity"]
+        items_qs = items_qs.filter(id__in=list(item_rank))
+        ids = list(items_qs.values_list("id", flat=True))
+        ids.sort(key=lambda i: item_rank.get(i, 1 << 30))
+        if not (filters.type or filters.theme or filters.lang or filters.date_from or filters.date_to):
+            ent_qs = Entity.objects.alive().filter(id__in=entity_ids).select_related("main_category", "region")
+            if filters.region:
+                ent_qs = ent_qs.filter(region__slug=filters.region)
+            if filters.entity:
+                ent_qs = ent_qs.filter(slug=filters.entity)
+            if filters.category:
+                ent_qs = ent_qs.filter(main_category__slug=filters.category)
+            order = {eid: i for i, eid in enumerate(entity_ids)}
+            needle = q.casefold()
+            entities = sorted(
+                ent_qs,
+                key=lambda e: (0 if needle in {n.casefold() for n in e.all_names()} else 1, e.priority, order.get(e.id, 0)),
+            )
+    else:
+        ids = list(
+            items_qs.order_by("-published_on", "-published_at", "-id").values_list("id", flat=True)[: search.MAX_HITS]
+        )
+    total = len(ids)
+    page_ids = ids[(page - 1) * per_page : page * per_page]
+    by_id = Item.objects.in_bulk(page_ids)
+    items = [by_id[i] for i in page_ids if i in by_id]
+    _attach_main_entities(items)
+    snippets = {}
+    if q:
+        for it in items:
+            text = " ".join(x for x in [it.summary, it.commentary, it.results, it.lessons] if x)
+            snippets[it.id] = search.highlight(text, q)
+    facets = _facets(ids) if ids else {}
+    return SearchResult(entities=entities, items=items, item_total=total, facets=facets, snippets=snippets)
+
+
+def _attach_main_entities(items: list[Item]) -> None:
+    """Give each item ``.main_entities`` (its entities, loaded in one query)."""
+    placements = Placement.objects.filter(item__in=items).select_related("entity").order_by("id")
+    by_item: dict[int, list[Entity]] = {}
+    for p in placements:
+        by_item.setdefault(p.item_id, []).append(p.entity)
+    for it in items:
+        it.main_entities = by_item.get(it.id, [])
+
+
+def whats_new(days: int | None = None, limit: int = 200):
+    """Published items added or updated within ``days`` (default: the site's window), newest first."""
+    since = timezone.now() - dt.timedelta(days=days or settings.NEW_DAYS)
+    items = list(
+        published_items()
+        .filter(Q(created_at__gte=since) | Q(updated_at__gte=since))
+        .prefetch_related("themes")
+        .order_by("-updated_at", "-id")[:limit]
+    )
+    _attach_main_entities(items)
+    return items
+
+
+def with_entities(items: list[Item]) -> list[Item]:
+    _attach_main_entities(items)
+    return items
+
+
+def item_detail(pk: int) -> Item | None:
+    return (
+        published_items()
+        .prefetch_related(
+            "themes",
+            "keywords",
+            Prefetch("placements", queryset=Placement.objects.select_related("entity", "info_category")),
+        )
+        .filter(pk=pk)
+        .first()
+    )

@@ -1,0 +1,116 @@
+"""The public map: thin views that parse, call one query and render (MISSION M5, M6)."""
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from omvarld.catalogue import queries
+from omvarld.catalogue.forms import parse_days, parse_filters, parse_page
+from omvarld.core.models import Entity, Item, MainCategory, Region, Theme
+
+PER_PAGE = 20
+
+
+def home(request):
+    categories = list(queries.main_categories())
+    latest = queries.with_entities(list(queries.published_items().order_by("-updated_at", "-id")[:6]))
+    new_count = queries.published_items().filter(updated_at__gte=queries.since_new()).count()
+    return render(request, "catalogue/home.html", {"categories": categories, "latest": latest, "new_count": new_count})
+
+
+def category(request, slug):
+    cat = get_object_or_404(MainCategory.objects.alive(), slug=slug)
+    region = request.GET.get("region", "")[:60]
+    since = queries.since_new()
+    entities = list(queries.category_entities(cat, region=region))
+    for e in entities:
+        e.fresh = queries.entity_freshness(e, since)
+    regions = Region.objects.filter(entities__main_category=cat, entities__deleted_at__isnull=True).distinct()
+    return render(
+        request,
+        "catalogue/category.html",
+        {
+            "category": cat,
+            "watched": [e for e in entities if e.is_watched],
+            "others": [e for e in entities if not e.is_watched],
+            "regions": regions,
+            "region": region,
+            "info_categories": cat.info_categories.alive(),
+        },
+    )
+
+
+def entity(request, slug):
+    ent = get_object_or_404(Entity.objects.alive().select_related("main_category", "region"), slug=slug)
+    sections, other = queries.entity_sections(ent)
+    now = timezone.now()
+    for section in sections:
+        for it in section.items:
+            it.fresh = it.freshness(now)
+    for it in other:
+        it.fresh = it.freshness(now)
+    return render(
+        request,
+        "catalogue/entity.html",
+        {"entity": ent, "sections": sections, "other_items": other, "relations": queries.entity_relations(ent)},
+    )
+
+
+def item(request, pk):
+    it = queries.item_detail(pk)
+    if it is None:
+        raise Http404
+    it.fresh = it.freshness()
+    return render(request, "catalogue/item.html", {"item": it})
+
+
+def theme(request, slug):
+    th = get_object_or_404(Theme.objects.alive(), slug=slug)
+    filters = parse_filters(request.GET)
+    filters.theme = th.slug
+    return _search_response(request, filters, extra={"theme": th})
+
+
+def search(request):
+    return _search_response(request, parse_filters(request.GET))
+
+
+def _search_response(request, filters, extra=None):
+    page = parse_page(request.GET.get("page"))
+    result = queries.run_search(filters, page=page, per_page=PER_PAGE)
+    now = timezone.now()
+    for it in result.items:
+        it.fresh = it.freshness(now)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "filters": filters,
+        "result": result,
+        "page": page,
+        "has_next": page * PER_PAGE < result.item_total,
+        "query_string": params.urlencode(),
+        "types": Item.Type.choices,
+        "themes": Theme.objects.alive(),
+        "regions": Region.objects.all(),
+        "categories": MainCategory.objects.alive(),
+        **(extra or {}),
+    }
+    template = "catalogue/search.html"
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        template += "#results"
+    status = 400 if filters.errors else 200
+    return render(request, template, context, status=status)
+
+
+def whats_new(request):
+    days = parse_days(request.GET.get("days"), settings.NEW_DAYS)
+    items = queries.whats_new(days)
+    now = timezone.now()
+    for it in items:
+        it.fresh = it.freshness(now) or "updated"
+    return render(request, "catalogue/whats_new.html", {"items": items, "days": days, "day_choices": [7, 30, 90, 365]})
+
+
+def not_found(request, exception=None):
+    return render(request, "404.html", status=404)

@@ -1,0 +1,171 @@
+"""Django settings for Omvärld: one file, every value read from the environment.
+
+See ``omvarld.lib.env`` for the helpers; each call documents its variable, and the README lists
+them all.
+"""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from omvarld.lib.env import envbool, envint, envsecret, envstr
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(envstr("OMVARLD_DATA_DIR", "var", "Folder for the SQLite database, collected static files and backups")).resolve()
+
+DEBUG = envbool("DEBUG", False, "Show detailed error pages; never in production")
+_INSECURE_KEY = "insecure-development-key-change-me"
+SECRET_KEY = envsecret("SECRET_KEY", _INSECURE_KEY, "Signs sessions, sign-in links and unsubscribe tokens")
+if envbool("OMVARLD_PRODUCTION", False, "Refuse to start with an unsafe configuration (weak SECRET_KEY, DEBUG on)"):
+    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is missing or weak: set it to a random string of at least 32 characters, "
+            "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+        )
+    if DEBUG:
+        raise ImproperlyConfigured("DEBUG must be off when OMVARLD_PRODUCTION is on.")
+
+ALLOWED_HOSTS = [h.strip() for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in envstr("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://example.org) trusted for form posts behind a proxy").split(",") if o.strip()]
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000", "The site's public address, used in emails and feeds").rstrip("/")
+SITE_NAME = envstr("SITE_NAME", "Omvärld", "Name shown in the header, emails and feeds (set per programme)")
+PORT = envint("PORT", 8000, "Port that `omvarld serve` listens on")
+WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for `omvarld serve`")
+
+# The "what's new" window (MISSION M6): items added or updated within it are flagged.
+NEW_DAYS = envint("OMVARLD_NEW_DAYS", 30, "Days an added or updated item stays flagged new/updated")
+# Tests point fetching at a local server; production must never reach loopback or private ranges.
+FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tasks_db",
+    "omvarld.core",
+    "omvarld.accounts",
+    "omvarld.catalogue",
+    "omvarld.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "omvarld.urls"
+WSGI_APPLICATION = "omvarld.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "omvarld.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+_SQLITE_URL = f"sqlite:///{DATA_DIR / 'omvarld.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        envstr("DATABASE_URL", "", "Database; empty means SQLite in OMVARLD_DATA_DIR, postgres://user:pass@host/db selects PostgreSQL")
+        or _SQLITE_URL,
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60, "Seconds a PostgreSQL connection is kept open between requests"),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    # WAL lets readers proceed while the worker writes; IMMEDIATE transactions take the write
+    # lock up front so two writers queue on the busy timeout instead of failing with
+    # "database is locked" half-way through.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "sv"
+LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = envstr("TIME_ZONE", "Europe/Stockholm", "Time zone for dates shown and for digest send times")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 3600
+
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "catalogue:home"
+LOGOUT_REDIRECT_URL = "catalogue:home"
+
+TASKS = {
+    "default": {
+        "BACKEND": envstr("TASKS_BACKEND", "django_tasks_db.DatabaseBackend", "Background task backend (django_tasks_db.DatabaseBackend, or django.tasks.backends.immediate.ImmediateBackend)"),
+    }
+}
+
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "Omvärld <omvarld@localhost>", "Sender address of all mail")
+MAILERS = {
+    "default": {
+        "BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend", "Django mail backend; django.core.mail.backends.console.EmailBackend prints mail instead of sending"),
+        "OPTIONS": {
+            "host": envstr("EMAIL_HOST", "127.0.0.1", "SMTP server for outgoing mail"),
+            "port": envint("EMAIL_PORT", 25, "SMTP port"),
+            "username": envstr("EMAIL_HOST_USER", "", "SMTP user name"),
+            "password": envsecret("EMAIL_HOST_PASSWORD", "", "SMTP password"),
+            "use_tls": envbool("EMAIL_USE_TLS", False, "Use STARTTLS to the SMTP server"),
+            "timeout": 30,
+        },
+    }
+}
+if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only")
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR")},
+}

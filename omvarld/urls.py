@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Omvärld administration")
+admin.site.site_title = settings.SITE_NAME
+admin.site.index_title = _("Taxonomy, content and users")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("omvarld.accounts.urls")),
+    path("", include("omvarld.catalogue.urls")),
+]
+
+handler404 = "omvarld.catalogue.views.not_found"
