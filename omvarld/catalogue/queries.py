@@ -148,6 +148,7 @@ class SearchResult:
     item_total: int
     facets: dict[str, list[tuple[str, str, int]]]
     snippets: dict[int, str]
+    titles: dict[int, str] = field(default_factory=dict)
 
 
 def _item_filter(filters: Filters):
@@ -241,13 +242,14 @@ def run_search(filters: Filters, page: int = 1, per_page: int = 20) -> SearchRes
     by_id = Item.objects.in_bulk(page_ids)
     items = [by_id[i] for i in page_ids if i in by_id]
     _attach_main_entities(items)
-    snippets = {}
+    snippets, titles = {}, {}
     if q:
         for it in items:
             text = " ".join(x for x in [it.summary, it.commentary, it.results, it.lessons] if x)
             snippets[it.id] = search.highlight(text, q)
+            titles[it.id] = search.highlight(it.title, q, width=60)
     facets = _facets(ids) if ids else {}
-    return SearchResult(entities=entities, items=items, item_total=total, facets=facets, snippets=snippets)
+    return SearchResult(entities=entities, items=items, item_total=total, facets=facets, snippets=snippets, titles=titles)
 
 
 def _attach_main_entities(items: list[Item]) -> None:
