@@ -132,6 +132,7 @@ class Block:
 
 
 _block: ContextVar[Block | None] = ContextVar("revision_block", default=None)
+_paused: ContextVar[bool] = ContextVar("revisions_paused", default=False)
 # Records touched outside a block, per thread, waiting for their transaction to commit.
 _local = threading.local()
 
@@ -164,7 +165,19 @@ def recording(*, user=None, comment: str = ""):
             _block.reset(token)
 
 
+@contextmanager
+def paused():
+    """Record nothing inside the block: an import brings its own history along."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def touch(obj, action: str | None = None) -> None:
+    if _paused.get():
+        return
     key = (label_of(type(obj)), obj.pk)
     if key[1] is None:
         return
