@@ -14,7 +14,7 @@ PER_PAGE = 20
 
 def home(request):
     categories = list(queries.main_categories())
-    latest = queries.with_entities(list(queries.published_items().order_by("-updated_at", "-id")[:6]))
+    latest = queries.with_entities(list(queries.published_items().order_by("-updated_at")[:6]))
     new_count = queries.published_items().filter(updated_at__gte=queries.since_new()).count()
     return render(request, "catalogue/home.html", {"categories": categories, "latest": latest, "new_count": new_count})
 
@@ -45,15 +45,13 @@ def entity(request, slug):
     ent = get_object_or_404(Entity.objects.alive().select_related("main_category", "region"), slug=slug)
     sections, other = queries.entity_sections(ent)
     now = timezone.now()
-    for section in sections:
+    for section in [*sections, other] if other else sections:
         for it in section.items:
             it.fresh = it.freshness(now)
-    for it in other:
-        it.fresh = it.freshness(now)
     return render(
         request,
         "catalogue/entity.html",
-        {"entity": ent, "sections": sections, "other_items": other, "relations": queries.entity_relations(ent)},
+        {"entity": ent, "sections": sections, "other": other, "relations": queries.entity_relations(ent)},
     )
 
 
