@@ -263,18 +263,15 @@ def _attach_main_entities(items: list[Item]) -> None:
         it.main_entities = by_item.get(it.id, [])
 
 
-def whats_new(days: int | None = None, limit: int = 200):
-    """Published items added or updated within ``days`` (default: the site's window), newest first."""
+def whats_new(days: int | None = None, page: int = 1, per_page: int = 40) -> tuple[list[Item], int]:
+    """One page of published items added or updated within ``days``, newest first, and the total."""
     since = timezone.now() - dt.timedelta(days=days or settings.NEW_DAYS)
-    items = list(
-        # updated_at is never before created_at, so one indexed condition covers new and updated.
-        published_items()
-        .filter(updated_at__gte=since)
-        .prefetch_related("themes")
-        .order_by("-updated_at")[:limit]
-    )
+    # updated_at is never before created_at, so one indexed condition covers new and updated.
+    qs = published_items().filter(updated_at__gte=since)
+    total = qs.count()
+    items = list(qs.prefetch_related("themes").order_by("-updated_at")[(page - 1) * per_page : page * per_page])
     _attach_main_entities(items)
-    return items
+    return items, total
 
 
 def with_entities(items: list[Item]) -> list[Item]:

@@ -16,7 +16,10 @@ def home(request):
     categories = list(queries.main_categories())
     latest = queries.with_entities(list(queries.published_items().order_by("-updated_at")[:6]))
     new_count = queries.published_items().filter(updated_at__gte=queries.since_new()).count()
-    return render(request, "catalogue/home.html", {"categories": categories, "latest": latest, "new_count": new_count})
+    themes = Theme.objects.alive().filter(merged_into__isnull=True)
+    return render(
+        request, "catalogue/home.html", {"categories": categories, "latest": latest, "new_count": new_count, "themes": themes}
+    )
 
 
 def category(request, slug):
@@ -103,11 +106,19 @@ def _search_response(request, filters, extra=None):
 
 def whats_new(request):
     days = parse_days(request.GET.get("days"), settings.NEW_DAYS)
-    items = queries.whats_new(days)
+    page = parse_page(request.GET.get("page"))
+    items, total = queries.whats_new(days, page=page, per_page=PER_PAGE * 2)
     now = timezone.now()
     for it in items:
         it.fresh = it.freshness(now) or "updated"
-    return render(request, "catalogue/whats_new.html", {"items": items, "days": days, "day_choices": [7, 30, 90, 365]})
+    return render(
+        request,
+        "catalogue/whats_new.html",
+        {
+            "items": items, "total": total, "days": days, "day_choices": [7, 30, 90, 365], "page": page,
+            "has_next": page * PER_PAGE * 2 < total,
+        },
+    )
 
 
 def not_found(request, exception=None):
