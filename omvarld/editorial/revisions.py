@@ -68,8 +68,13 @@ def _plain(value):
     return value
 
 
+def _content_fields(model):
+    """Fields people edit, and whether the record is in the trash; not derived counters."""
+    return [f for f in model._meta.concrete_fields if f.name not in _SKIP and (f.editable or f.name == "deleted_at")]
+
+
 def snapshot(obj) -> dict:
-    data = {f.name: _plain(f.value_from_object(obj)) for f in obj._meta.concrete_fields if f.name not in _SKIP}
+    data = {f.name: _plain(f.value_from_object(obj)) for f in _content_fields(type(obj))}
     if isinstance(obj, Item):
         data["themes"] = sorted(obj.themes.values_list("id", flat=True))
         data["keywords"] = sorted(obj.keywords.values_list("name", flat=True))
@@ -82,8 +87,8 @@ def snapshot(obj) -> dict:
 
 def apply_snapshot(obj, data: dict) -> None:
     """Write a snapshot back onto ``obj`` and its parts (used by restore)."""
-    for f in obj._meta.concrete_fields:
-        if f.name in _SKIP or f.name in NOT_RESTORED or f.name not in data:
+    for f in _content_fields(type(obj)):
+        if f.name in NOT_RESTORED or f.name not in data:
             continue
         value = data[f.name]
         if f.is_relation:

@@ -17,9 +17,9 @@ from omvarld.core.models import Entity, Item, MainCategory, Placement
 cat, _ = MainCategory.objects.get_or_create(slug="cities", defaults={"name_sv": "Städer", "name_en": "Cities"})
 ent, _ = Entity.objects.get_or_create(slug="oslo", defaults={"main_category": cat, "name_sv": "Oslo", "name_en": "Oslo"})
 print("ready", flush=True)
-deadline = time.time() + float(sys.argv[1])
+stop = sys.argv[1]
 n = 0
-while time.time() < deadline:
+while not os.path.exists(stop) or n < 10:
     # An item and its placement are written together: a consistent copy has both or neither.
     with transaction.atomic():
         item = Item.objects.create(title=f"Item {n}", status="published")
@@ -74,10 +74,13 @@ def site_database(tmp_path):
 def test_backup_during_writes_restores_to_a_consistent_site(tmp_path, site_database):
     env = _env(tmp_path, site_database)
     _omvarld(env, "migrate", "--no-input")
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, "4"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, str(stop)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert writer.stdout.readline().strip() == "ready"
     time.sleep(1)
     backup_file = _omvarld(env, "backup", str(tmp_path / "backups"))
+    time.sleep(0.5)  # writes go on after the copy was taken
+    stop.touch()
     out, err = writer.communicate(timeout=60)
     assert writer.returncode == 0, err
     written = int(out.split()[-1])
