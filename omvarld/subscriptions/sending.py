@@ -162,8 +162,9 @@ def _claim(delivery_id: int, *, now, stale_before) -> bool:
     return won == 1
 
 
-def _finish(d: Delivery, claimed_at, **fields) -> None:
-    Delivery.objects.filter(pk=d.pk, status=Delivery.Status.SENDING, claimed_at=claimed_at).update(**fields)
+def _finish(d: Delivery, claim, **fields) -> None:
+    """Record the outcome, only if the row is still ours (claimed at the time we claimed it)."""
+    Delivery.objects.filter(pk=d.pk, status=Delivery.Status.SENDING, claimed_at=claim).update(**fields)
 
 
 def send_batch(ids: list[int], *, site: Site, lease_seconds: int, pacer: DomainPacer, max_attempts: int = 5, now=timezone.now) -> SendReport:
