@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from concurrent.futures import ThreadPoolExecutor
+
+from django import db
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -40,6 +43,7 @@ class Config:
     confirm_hours: int
     address_limit: int
     ip_limit: int
+    threads: int = 1
 
 
 def config() -> Config:
@@ -52,6 +56,7 @@ def config() -> Config:
         confirm_hours=settings.SUBSCRIPTIONS_CONFIRM_HOURS,
         address_limit=settings.SUBSCRIPTIONS_ADDRESS_LIMIT,
         ip_limit=settings.SUBSCRIPTIONS_IP_LIMIT,
+        threads=settings.SUBSCRIPTIONS_SEND_THREADS,
     )
 
 
@@ -334,16 +339,33 @@ def send_deliveries(*, ids: list[int], cfg: Config | None = None, pacer: sending
 
 
 def send_pending(*, cfg: Config | None = None) -> sending.SendReport:
-    """Send every pending delivery in this process, batch by batch (the command's path)."""
+    """Send every pending delivery from this process, batch by batch (the command's path).
+
+    With SUBSCRIPTIONS_SEND_THREADS above 1, batches go out over that many SMTP connections at
+    once, so one connection's wait for the server overlaps with building the next mails.
+    """
     cfg = cfg or config()
     pacer = sending.DomainPacer(cfg.domain_rate)
-    total = sending.SendReport()
     ids = pending_delivery_ids(lease_seconds=cfg.lease_seconds)
-    for i in range(0, len(ids), cfg.batch_size):
-        report = send_deliveries(ids=ids[i : i + cfg.batch_size], cfg=cfg, pacer=pacer)
-        total.add(report)
-        if report.aborted:
-            break
+    batches = [ids[i : i + cfg.batch_size] for i in range(0, len(ids), cfg.batch_size)]
+    total = sending.SendReport()
+    if cfg.threads <= 1:
+        for batch in batches:
+            report = send_deliveries(ids=batch, cfg=cfg, pacer=pacer)
+            total.add(report)
+            if report.aborted:
+                break
+        return total
+
+    def run(batch):
+        try:
+            return send_deliveries(ids=batch, cfg=cfg, pacer=pacer)
+        finally:
+            db.connection.close()  # each thread has its own connection
+
+    with ThreadPoolExecutor(max_workers=cfg.threads) as pool:
+        for report in pool.map(run, batches):
+            total.add(report)
     return total
 
 

@@ -5,6 +5,7 @@ Everything a template shows is loaded before rendering, so templates never query
 
 from __future__ import annotations
 
+import email.policy
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -48,6 +49,13 @@ def personal_links(subscriber, site: Site) -> dict[str, str]:
     }
 
 
+class ListMessage(EmailMultiAlternatives):
+    def message(self, *, policy=email.policy.default):
+        # Folded at 78 characters, a List-Unsubscribe header holding a long signed URL becomes an
+        # RFC 2047 encoded word, which mail programs do not read as a URL. RFC 5322 allows 998.
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def make_message(*, to: str, subject: str, text: str, html: str, site: Site, message_id: str, links: dict | None = None) -> EmailMultiAlternatives:
     headers = {"Message-ID": message_id, "Auto-Submitted": "auto-generated"}
     if links:
@@ -56,6 +64,6 @@ def make_message(*, to: str, subject: str, text: str, html: str, site: Site, mes
         headers["List-Unsubscribe"] = f"<{links['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         headers["List-Id"] = f"{site.name} <updates.{site.host}>"
-    msg = EmailMultiAlternatives(subject=subject, body=text, from_email=site.from_email, to=[to], headers=headers)
+    msg = ListMessage(subject=subject, body=text, from_email=site.from_email, to=[to], headers=headers)
     msg.attach_alternative(html, "text/html")
     return msg

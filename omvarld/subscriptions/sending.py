@@ -12,14 +12,18 @@ import collections
 import datetime as dt
 import logging
 import smtplib
+import threading
 import time
 from dataclasses import dataclass, field
 
 import nh3
 from django.core.mail import mailers
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from omvarld.core.models import Item
 from omvarld.subscriptions import digest
@@ -36,8 +40,13 @@ class DomainPacer:
         self.per_minute = max(1, per_minute)
         self.clock, self.sleep = clock, sleep
         self.sent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
+        self.lock = threading.Lock()
 
     def wait(self, domain: str) -> None:
+        with self.lock:
+            self._wait(domain)
+
+    def _wait(self, domain: str) -> None:
         stamps = self.sent[domain]
         now = self.clock()
         while stamps and now - stamps[0] >= 60:
@@ -88,6 +97,7 @@ class Builder:
         self.site = site
         self._candidates: dict[tuple, list[digest.Candidate]] = {}
         self._urls: dict[int, str] = {}
+        self._rows: dict[tuple, dict] = {}
         self.rules: dict[int, list[digest.Rule]] = {}
 
     def prepare(self, deliveries: list[Delivery]) -> None:
@@ -137,16 +147,27 @@ class Builder:
         return make_message(to=sub.email, subject=subject, text=text, html=html, site=self.site, message_id=message_id, links=links), count
 
     def _row(self, c: digest.Candidate, language: str, since) -> dict:
-        names = [(en or sv) if language == "en" else (sv or en) for sv, en in c.entity_names]
-        return {
-            "title": c.title,
-            "url": self.item_url(c.id),
-            "type": Item.Type(c.type).label if c.type in Item.Type.values else c.type,
-            "source": c.source_name,
-            "summary": c.summary,
-            "entities": ", ".join(dict.fromkeys(names)),
-            "is_new": c.is_new(since),
-        }
+        """An item as the mail shows it; the same for every reader of one language and window."""
+        key = (c.id, language, since)
+        if key not in self._rows:
+            if len(self._rows) > 20_000:
+                self._rows.clear()
+            names = [(en or sv) if language == "en" else (sv or en) for sv, en in c.entity_names]
+            with translation.override(language):
+                row = {
+                    "title": c.title,
+                    "url": self.item_url(c.id),
+                    "type": str(Item.Type(c.type).label) if c.type in Item.Type.values else c.type,
+                    "freshness": str(_("New") if c.is_new(since) else _("Updated")),
+                    "source": c.source_name,
+                    "summary": Truncator(c.summary).words(40),
+                    "entities": ", ".join(dict.fromkeys(names)),
+                }
+                # Rendered once per item and language, then shared by every digest that lists it.
+                row["text"] = render_to_string("subscriptions/emails/digest-item.txt", {"item": row})
+                row["html"] = render_to_string("subscriptions/emails/digest-item.html", {"item": row})
+            self._rows[key] = row
+        return self._rows[key]
 
 
 PERMANENT = "permanent_rejection"

@@ -23,6 +23,7 @@ class Inbox:
 
     def __init__(self):
         self.messages: list[email.message.EmailMessage] = []
+        self.raw: list[bytes] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.refuse: dict[str, str] = {}
         self.pause_at: int | None = None
@@ -44,7 +45,9 @@ class Inbox:
             await asyncio.get_running_loop().run_in_executor(None, self.release.wait)
             return "451 Try again later"
         with self.lock:
-            self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content, policy=email.policy.default))
+            raw = envelope.original_content or envelope.content
+            self.raw.append(raw)
+            self.messages.append(email.message_from_bytes(raw, policy=email.policy.default))
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted for delivery"
 

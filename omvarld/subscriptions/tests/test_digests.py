@@ -34,6 +34,8 @@ def test_daily_digest_lists_each_matching_item_once_with_unsubscribe_headers(age
     assert "På kartan: Amsterdam" in text
     unsubscribe_url = re.fullmatch(r"<(http://testserver/subscriptions/unsubscribe/\S+/)>", msg["List-Unsubscribe"]).group(1)
     assert msg["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire the header is the plain URL in angle brackets, not an encoded word.
+    assert f"\nList-Unsubscribe: <{unsubscribe_url}>".encode() in smtp.raw[0].replace(b"\r\n", b"\n")
     assert unsubscribe_url in text and "/subscriptions/manage/" in text
     assert re.fullmatch(r"<delivery-\d+\.daily-\d{4}-\d\d-\d\d@testserver>", msg["Message-ID"])
     assert Delivery.objects.get().status == "sent"
