@@ -42,19 +42,8 @@ def main_categories():
 
 
 def category_entities(category: MainCategory, region: str = "", watched_only: bool = False):
-    """The entities of a category with item counts and their newest item's times, watched first."""
-    live = Q(placements__item__status=Item.Status.PUBLISHED, placements__item__deleted_at__isnull=True)
-    qs = (
-        Entity.objects.alive()
-        .filter(main_category=category)
-        .select_related("region")
-        .annotate(
-            item_count=Count("placements", filter=live, distinct=True),
-            newest_created=Max("placements__item__created_at", filter=live),
-            newest_updated=Max("placements__item__updated_at", filter=live),
-        )
-        .order_by("priority", "name_sv")
-    )
+    """The entities of a category, watched first, with their item counts and newest item times."""
+    qs = Entity.objects.alive().filter(main_category=category).select_related("region").order_by("priority", "name_sv")
     if region:
         qs = qs.filter(region__slug=region)
     if watched_only:
@@ -63,48 +52,60 @@ def category_entities(category: MainCategory, region: str = "", watched_only: bo
 
 
 def entity_freshness(entity, since=None) -> str:
-    """'new' if the entity or any of its items was added in the window, 'updated' if changed."""
+    """'new' if the entity was added in the window, 'updated' if it or its items changed in it."""
     since = since or since_new()
     if entity.created_at >= since:
         return "new"
-    newest_created = getattr(entity, "newest_created", None)
-    newest_updated = getattr(entity, "newest_updated", None)
-    if newest_created and newest_created >= since:
+    if entity.last_item_changed_at and entity.last_item_changed_at >= since:
         return "updated"
-    if (newest_updated and newest_updated >= since) or (
-        entity.updated_at >= since and (entity.updated_at - entity.created_at).total_seconds() > 60
-    ):
+    if entity.updated_at >= since and (entity.updated_at - entity.created_at).total_seconds() > 60:
         return "updated"
     return ""
 
 
+SECTION_LIMIT = 20  # an entity can hold thousands of items; each section shows its newest
+
+
 @dataclass
 class Section:
-    info_category: InfoCategory
+    info_category: InfoCategory | None
     body: str
     items: list[Item]
+    total: int
 
 
-def entity_sections(entity: Entity) -> tuple[list[Section], list[Item]]:
-    """The entity's information categories in order, each with its text and published items.
+def entity_sections(entity: Entity) -> tuple[list[Section], Section | None]:
+    """The entity's information categories in order, each with its text and newest published items.
 
-    Items placed without an information category (or under one of another main category) are
-    returned apart, so nothing attached to the entity is hidden.
+    Items placed without an information category (or under one of another main category) come
+    back as a separate section, so nothing attached to the entity is hidden.
     """
     info_cats = list(entity.main_category.info_categories.alive().order_by("order", "id"))
     texts = {s.info_category_id: s.body for s in entity.sections.all()}
-    placements = (
-        Placement.objects.filter(entity=entity, item__status=Item.Status.PUBLISHED, item__deleted_at__isnull=True)
-        .select_related("item")
-        .prefetch_related("item__themes")
-        .order_by("-item__published_on", "-item__published_at", "-item_id")
+    placements = Placement.objects.filter(
+        entity=entity, item__status=Item.Status.PUBLISHED, item__deleted_at__isnull=True
     )
-    by_cat: dict[int | None, list[Item]] = {}
-    for p in placements:
-        by_cat.setdefault(p.info_category_id, []).append(p.item)
+    totals = dict(placements.values_list("info_category").annotate(n=Count("id")).values_list("info_category", "n"))
     known = {ic.id for ic in info_cats}
-    sections = [Section(ic, texts.get(ic.id, ""), by_cat.get(ic.id, [])) for ic in info_cats]
-    other = [it for cat_id, its in by_cat.items() if cat_id not in known for it in its]
+
+    def newest(qs) -> list[Item]:
+        items = [
+            p.item
+            for p in qs.select_related("item").prefetch_related("item__themes").order_by(
+                "-item__published_on", "-item__published_at", "-item_id"
+            )[:SECTION_LIMIT]
+        ]
+        return items
+
+    sections = [
+        Section(ic, texts.get(ic.id, ""), newest(placements.filter(info_category=ic)) if totals.get(ic.id) else [], totals.get(ic.id, 0))
+        for ic in info_cats
+    ]
+    other_total = sum(n for cat_id, n in totals.items() if cat_id not in known)
+    other = None
+    if other_total:
+        other_qs = placements.exclude(info_category__in=known) | placements.filter(info_category__isnull=True)
+        other = Section(None, "", newest(other_qs), other_total)
     return sections, other
 
 
@@ -262,17 +263,15 @@ def _attach_main_entities(items: list[Item]) -> None:
         it.main_entities = by_item.get(it.id, [])
 
 
-def whats_new(days: int | None = None, limit: int = 200):
-    """Published items added or updated within ``days`` (default: the site's window), newest first."""
+def whats_new(days: int | None = None, page: int = 1, per_page: int = 40) -> tuple[list[Item], int]:
+    """One page of published items added or updated within ``days``, newest first, and the total."""
     since = timezone.now() - dt.timedelta(days=days or settings.NEW_DAYS)
-    items = list(
-        published_items()
-        .filter(Q(created_at__gte=since) | Q(updated_at__gte=since))
-        .prefetch_related("themes")
-        .order_by("-updated_at", "-id")[:limit]
-    )
+    # updated_at is never before created_at, so one indexed condition covers new and updated.
+    qs = published_items().filter(updated_at__gte=since)
+    total = qs.count()
+    items = list(qs.prefetch_related("themes").order_by("-updated_at")[(page - 1) * per_page : page * per_page])
     _attach_main_entities(items)
-    return items
+    return items, total
 
 
 def with_entities(items: list[Item]) -> list[Item]:

@@ -178,7 +178,8 @@ def _load_item(it, n, entities, infocats, themes, now):
             updated_at = now - dt.timedelta(days=n % 20, hours=3) if n % 11 == 0 else created_at
         Item.objects.filter(pk=item.pk).update(created_at=created_at, updated_at=updated_at, published_at=created_at)
     item.themes.set([themes[t] for t in it.get("themes", [])])
-    item.keywords.set([Keyword.objects.get_or_create(name=k.strip().lower()[:100])[0] for k in it.get("keywords", []) if k.strip()])
+    keywords = [str(k).strip().lower()[:100] for k in it.get("keywords", []) if str(k).strip()]
+    item.keywords.set([Keyword.objects.get_or_create(name=k)[0] for k in keywords])
     info = infocats.get((first.main_category.slug, it.get("info_category")))
     for i, slug in enumerate(it["entities"]):
         Placement.objects.update_or_create(item=item, entity=entities[slug], defaults={"info_category": info if i == 0 else None})
