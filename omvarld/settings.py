@@ -37,6 +37,7 @@ WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for 
 # The "what's new" window (MISSION M6): items added or updated within it are flagged.
 NEW_DAYS = envint("OMVARLD_NEW_DAYS", 30, "Days an added or updated item stays flagged new/updated")
 # Tests point fetching at a local server; production must never reach loopback or private ranges.
+DIGEST_PLAN_INTERVAL = envint("OMVARLD_DIGEST_PLAN_INTERVAL", 60, "Seconds between a worker's passes that plan due digests and queue their sending")
 FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
 # Monitoring (omvarld.monitoring): limits of each fetch and of the scheduler.
 FETCH_MAX_MB = envint("OMVARLD_FETCH_MAX_MB", 10, "Largest response body read from a source, in MB after decompression")
