@@ -41,7 +41,17 @@ SIGNIN_LINK_MINUTES = envint("OMVARLD_SIGNIN_LINK_MINUTES", 30, "Minutes an emai
 INVITE_DAYS = envint("OMVARLD_INVITE_DAYS", 7, "Days the sign-in link in an invitation stays valid")
 SIGNIN_MAX_FAILURES = envint("OMVARLD_SIGNIN_MAX_FAILURES", 5, "Failed sign-ins per user name within 15 minutes before further tries are refused")
 # Tests point fetching at a local server; production must never reach loopback or private ranges.
+DIGEST_PLAN_INTERVAL = envint("OMVARLD_DIGEST_PLAN_INTERVAL", 60, "Seconds between a worker's passes that plan due digests and queue their sending")
 FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
+# Monitoring (omvarld.monitoring): limits of each fetch and of the scheduler.
+FETCH_MAX_MB = envint("OMVARLD_FETCH_MAX_MB", 10, "Largest response body read from a source, in MB after decompression")
+FETCH_TIMEOUT = envint("OMVARLD_FETCH_TIMEOUT", 30, "Seconds one fetch may take in total")
+FETCH_CONNECT_TIMEOUT = envint("OMVARLD_FETCH_CONNECT_TIMEOUT", 10, "Seconds to wait for a source's server to accept the connection")
+FETCH_CONCURRENCY = envint("OMVARLD_FETCH_CONCURRENCY", 8, "Fetches one worker runs at the same time")
+FETCH_PER_HOST = envint("OMVARLD_FETCH_PER_HOST", 1, "Fetches from one host (host:port) at the same time, across all workers")
+FETCH_HOST_DELAY_MS = envint("OMVARLD_FETCH_HOST_DELAY_MS", 1000, "Pause between two fetches from the same host in one worker, in milliseconds")
+FETCH_MAX_ERRORS = envint("OMVARLD_FETCH_MAX_ERRORS", 10, "Failed fetches in a row after which a source is paused")
+FETCH_FULLTEXT_PER_FETCH = envint("OMVARLD_FETCH_FULLTEXT", 5, "Teaser entries per fetch whose full article text is fetched and extracted (0: none)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -58,6 +68,8 @@ INSTALLED_APPS = [
     "omvarld.catalogue",
     "omvarld.editorial",
     "omvarld.demo",
+    "omvarld.subscriptions",
+    "omvarld.monitoring",
 ]
 
 MIDDLEWARE = [
@@ -162,6 +174,17 @@ MAILERS = {
 }
 if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
     MAILERS["default"]["OPTIONS"] = {}
+
+# Email subscriptions and digests (omvarld.subscriptions)
+SUBSCRIPTIONS_DIGEST_HOUR = envint("SUBSCRIPTIONS_DIGEST_HOUR", 7, "Local hour (TIME_ZONE) at which daily digests, and on Mondays weekly ones, are due")
+SUBSCRIPTIONS_BATCH_SIZE = envint("SUBSCRIPTIONS_BATCH_SIZE", 200, "Mails per background sending task")
+SUBSCRIPTIONS_DOMAIN_RATE = envint("SUBSCRIPTIONS_DOMAIN_RATE", 300, "Most mails per minute to one recipient domain, per sending process")
+SUBSCRIPTIONS_SEND_THREADS = envint("SUBSCRIPTIONS_SEND_THREADS", 1, "SMTP connections `omvarld send-digests` sends over at once (background workers each use one)")
+SUBSCRIPTIONS_SEND_LEASE = envint("SUBSCRIPTIONS_SEND_LEASE", 600, "Seconds after which a mail claimed by a worker that died is sent again")
+SUBSCRIPTIONS_CONFIRM_HOURS = envint("SUBSCRIPTIONS_CONFIRM_HOURS", 48, "Hours a confirmation link stays valid; meanwhile no second one is sent to the address")
+SUBSCRIPTIONS_ADDRESS_LIMIT = envint("SUBSCRIPTIONS_ADDRESS_LIMIT", 3, "Most confirmation mails to one address per day")
+SUBSCRIPTIONS_IP_LIMIT = envint("SUBSCRIPTIONS_IP_LIMIT", 20, "Most subscribe requests from one client IP address per hour")
+SUBSCRIPTIONS_BOUNCE_TOKEN = envsecret("SUBSCRIPTIONS_BOUNCE_TOKEN", "", "Bearer token for POST /subscriptions/bounces/ (bounce and complaint reports); empty turns the endpoint off")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -170,38 +170,56 @@ def _item_filter(filters: Filters):
         qs = qs.filter(Q(published_on__gte=filters.date_from) | Q(published_on__isnull=True, published_at__date__gte=filters.date_from))
     if filters.date_to:
         qs = qs.filter(Q(published_on__lte=filters.date_to) | Q(published_on__isnull=True, published_at__date__lte=filters.date_to))
-    return qs.distinct()
+    # Only the joins through themes and placements can repeat an item.
+    return qs.distinct() if (filters.theme or filters.region or filters.entity or filters.category) else qs
 
 
-def _facets(item_ids_qs) -> dict[str, list[tuple[str, str, int]]]:
-    """(value, label, count) per facet over the matching items."""
-    base = Item.objects.filter(id__in=item_ids_qs)
+def _facets(item_ids: list[int]) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per facet over the matching items.
+
+    Three grouped queries, none joining the item table to another: type, language and year come
+    from the items, themes from the theme links, entities and regions from the placements (an
+    item counts once per region however many of its entities lie there).
+    """
+    from collections import Counter
+
     type_labels = dict(Item.Type.choices)
-    facets = {
-        "type": [(r["type"], str(type_labels.get(r["type"], r["type"])), r["n"]) for r in base.values("type").annotate(n=Count("id")).order_by("-n")],
-        "lang": [(r["language"], r["language"], r["n"]) for r in base.values("language").annotate(n=Count("id")).order_by("-n")],
-    }
-    themes = {t.slug: t.label for t in Theme.objects.alive()}
-    facets["theme"] = [
-        (r["themes__slug"], themes.get(r["themes__slug"], r["themes__slug"]), r["n"])
-        for r in base.filter(themes__isnull=False).values("themes__slug").annotate(n=Count("id", distinct=True)).order_by("-n")
-    ]
-    regions = {r.slug: r.name for r in Region.objects.all()}
-    facets["region"] = [
-        (r["placements__entity__region__slug"], regions.get(r["placements__entity__region__slug"], ""), r["n"])
-        for r in base.filter(placements__entity__region__isnull=False)
-        .values("placements__entity__region__slug")
-        .annotate(n=Count("id", distinct=True))
-        .order_by("-n")
-    ]
-    ent_rows = list(
-        base.values("placements__entity__slug").annotate(n=Count("id", distinct=True)).order_by("-n")[:15]
+    types, langs, years = Counter(), Counter(), Counter()
+    for row in Item.objects.filter(id__in=item_ids).values("type", "language", "published_on__year").annotate(n=Count("id")):
+        types[row["type"]] += row["n"]
+        langs[row["language"]] += row["n"]
+        if row["published_on__year"]:
+            years[row["published_on__year"]] += row["n"]
+    theme_counts = Counter(
+        dict(
+            Item.themes.through.objects.filter(item_id__in=item_ids)
+            .values_list("theme_id")
+            .annotate(n=Count("item_id"))
+            .values_list("theme_id", "n")
+        )
     )
-    names = {e.slug: e.name for e in Entity.objects.filter(slug__in=[r["placements__entity__slug"] for r in ent_rows])}
-    facets["entity"] = [(r["placements__entity__slug"], names.get(r["placements__entity__slug"], ""), r["n"]) for r in ent_rows if r["placements__entity__slug"]]
-    years = base.values("published_on__year").annotate(n=Count("id")).order_by("-published_on__year")
-    facets["year"] = [(str(r["published_on__year"]), str(r["published_on__year"]), r["n"]) for r in years if r["published_on__year"]]
-    return facets
+    themes = {t.id: t for t in Theme.objects.filter(id__in=list(theme_counts))}
+    entity_counts = Counter()
+    region_items: dict[int, set[int]] = {}
+    entity_region = dict(Entity.objects.values_list("id", "region_id"))
+    for item_id, entity_id in Placement.objects.filter(item_id__in=item_ids).values_list("item_id", "entity_id"):
+        entity_counts[entity_id] += 1
+        region = entity_region.get(entity_id)
+        if region:
+            region_items.setdefault(region, set()).add(item_id)
+    top_entities = {e.id: e for e in Entity.objects.filter(id__in=[eid for eid, _ in entity_counts.most_common(15)])}
+    regions = {r.id: r for r in Region.objects.all()}
+    return {
+        "type": [(t, str(type_labels.get(t, t)), n) for t, n in types.most_common()],
+        "theme": [(themes[t].slug, themes[t].label, n) for t, n in theme_counts.most_common() if t in themes],
+        "region": sorted(
+            ((regions[r].slug, regions[r].name, len(ids)) for r, ids in region_items.items() if r in regions),
+            key=lambda x: -x[2],
+        ),
+        "entity": [(top_entities[e].slug, top_entities[e].name, n) for e, n in entity_counts.most_common(15) if e in top_entities],
+        "lang": [(lang, lang, n) for lang, n in langs.most_common()],
+        "year": [(str(y), str(y), years[y]) for y in sorted(years, reverse=True)],
+    }
 
 
 def run_search(filters: Filters, page: int = 1, per_page: int = 20) -> SearchResult:

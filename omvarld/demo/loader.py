@@ -138,6 +138,7 @@ def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> L
             _load_item(it, n, entities, infocats, themes, now)
             n_items += 1
     report.counts["items"] = n_items
+    report.counts["sources"] = _load_sources(data.get("sources", []), entities)
     indexing.reindex_all()
     report.counts.update(
         regions=len(regions), themes=len(themes), main_categories=len(cats), entities=len(entities),
@@ -146,6 +147,19 @@ def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> L
     if with_users:
         report.users = ensure_demo_users()
     return report
+
+
+def _load_sources(sources, entities) -> int:
+    """The watched entities' public feeds, added without fetching (the worker fetches them)."""
+    from omvarld.lib.fetch import host_key
+    from omvarld.monitoring.models import Source
+
+    for s in sources:
+        source, _ = Source.objects.get_or_create(
+            url=s["url"], defaults={"kind": s.get("kind", "feed"), "host": host_key(s["url"]), "title": s.get("title", "")}
+        )
+        source.entities.add(*[entities[slug] for slug in s.get("entities", [])])
+    return len(sources)
 
 
 def _load_item(it, n, entities, infocats, themes, now):
