@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "omvarld.accounts",
     "omvarld.catalogue",
     "omvarld.demo",
+    "omvarld.newsdesk",
+    "omvarld.api",
 ]
 
 MIDDLEWARE = [
