@@ -49,7 +49,9 @@ def cached_get(view):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
         version, changed_at = versioning.current()
-        key = "api:" + hashlib.sha1(f"{version}|{request.get_full_path()}".encode()).hexdigest()
+        # The change time joins the counter so a database restored from a backup (counter moved
+        # back) cannot meet answers cached before the restore.
+        key = "api:" + hashlib.sha1(f"{version}|{changed_at.isoformat()}|{request.get_full_path()}".encode()).hexdigest()
         etag = f'"{key[4:24]}"'
         changed_ts = int(changed_at.timestamp())
         last_modified = http_date(changed_ts)

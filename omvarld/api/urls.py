@@ -1,4 +1,4 @@
 from omvarld.api.api import api
 
-urlpatterns = [*api.urls[0]]
-app_name = api.urls[1]
+app_name = "api"  # the namespace NinjaAPI(urls_namespace=...) reverses in
+urlpatterns = api.urls[0]

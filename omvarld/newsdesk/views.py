@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -40,8 +40,8 @@ def stream(request):
     paginator = Paginator(queries.published_notices(), STREAM_PAGE)
     try:
         page = paginator.page(request.GET.get("page") or 1)
-    except (EmptyPage, ValueError, TypeError):
-        raise Http404
+    except InvalidPage:
+        raise Http404 from None
     notices = queries.with_tags(page.object_list) if page.object_list else []
     return render(request, "newsdesk/stream.html", {"notices": notices, "page": page, "feeds": feed_links()})
 
