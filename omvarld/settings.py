@@ -38,6 +38,15 @@ WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for 
 NEW_DAYS = envint("OMVARLD_NEW_DAYS", 30, "Days an added or updated item stays flagged new/updated")
 # Tests point fetching at a local server; production must never reach loopback or private ranges.
 FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
+# Monitoring (omvarld.monitoring): limits of each fetch and of the scheduler.
+FETCH_MAX_MB = envint("OMVARLD_FETCH_MAX_MB", 10, "Largest response body read from a source, in MB after decompression")
+FETCH_TIMEOUT = envint("OMVARLD_FETCH_TIMEOUT", 30, "Seconds one fetch may take in total")
+FETCH_CONNECT_TIMEOUT = envint("OMVARLD_FETCH_CONNECT_TIMEOUT", 10, "Seconds to wait for a source's server to accept the connection")
+FETCH_CONCURRENCY = envint("OMVARLD_FETCH_CONCURRENCY", 8, "Fetches one worker runs at the same time")
+FETCH_PER_HOST = envint("OMVARLD_FETCH_PER_HOST", 1, "Fetches from one host (host:port) at the same time, across all workers")
+FETCH_HOST_DELAY_MS = envint("OMVARLD_FETCH_HOST_DELAY_MS", 1000, "Pause between two fetches from the same host in one worker, in milliseconds")
+FETCH_MAX_ERRORS = envint("OMVARLD_FETCH_MAX_ERRORS", 10, "Failed fetches in a row after which a source is paused")
+FETCH_FULLTEXT_PER_FETCH = envint("OMVARLD_FETCH_FULLTEXT", 5, "Teaser entries per fetch whose full article text is fetched and extracted (0: none)")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,6 +62,7 @@ INSTALLED_APPS = [
     "omvarld.accounts",
     "omvarld.catalogue",
     "omvarld.demo",
+    "omvarld.monitoring",
     "omvarld.newsdesk",
     "omvarld.api",
 ]

@@ -1,0 +1,294 @@
+"""The processing pipeline: from a kind's candidates to stored, deduplicated, tagged entries.
+
+1. ``prepare`` cleans one candidate: sanitised summary HTML, plain text, canonical link,
+   language, exact and near-duplicate fingerprints, entity and theme tags with reasons, score.
+2. ``drop_known`` removes what we already have: the same guid from this source, the same
+   canonical link or the same content from any source — discarded entries included, so a
+   discarded story never comes back (they are the tombstones).
+3. ``enrich`` (optional) replaces a teaser by the article's full text (trafilatura) and tags again.
+4. ``store`` writes the entries, their tags and their near-duplicate clusters.
+
+``prepare`` needs no database beyond the ``Context`` it is given, so ``omvarld inspect`` runs
+the same code without storing anything.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from omvarld.monitoring import text as T
+from omvarld.monitoring.sources.base import Candidate
+from omvarld.monitoring.tagging import EntityMatcher, Tag, ThemeMatcher
+
+NEAR_DUPLICATE_BITS = 3
+NEAR_DUPLICATE_DAYS = 30
+MIN_WORDS_FOR_CLUSTERING = 8
+TEASER_CHARS = 500
+
+ENTITY_PRIORITY_WEIGHT = {1: 1.0, 2: 0.75, 3: 0.55}
+SOURCE_PRIORITY_WEIGHT = {1: 1.0, 2: 0.85, 3: 0.7}
+
+
+@dataclass
+class Prepared:
+    guid: str
+    url: str
+    title: str
+    summary_html: str
+    text: str
+    language: str
+    published: dt.datetime | None
+    content_hash: str
+    simhash: int  # unsigned 64-bit
+    tags: list[Tag] = field(default_factory=list)
+    relevance: float = 0.0
+    full_text: bool = False
+    cluster_with: list[int] = field(default_factory=list)  # ids of stored near-duplicates (inspect)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.text.split())
+
+
+class Context:
+    """What tagging and scoring need, loaded once and reused while the vocabulary is unchanged."""
+
+    _cached: tuple | None = None
+
+    def __init__(self, entities, themes, *, entity_priority=None, models=None, labels=None):
+        self.entities = EntityMatcher(entities)
+        self.themes = ThemeMatcher(themes)
+        self.entity_priority = entity_priority or {}
+        self.models = models  # learning.Models or None
+        self.labels = labels or {}  # ("entity"|"theme", id) -> display name
+
+    @classmethod
+    def load(cls) -> Context:
+        from omvarld.core.models import Entity, Theme
+        from omvarld.monitoring import learning
+        from omvarld.monitoring.models import TrainedModel
+
+        version = (
+            Entity.objects.alive().aggregate(m=Max("updated_at"))["m"], Entity.objects.alive().count(),
+            Theme.objects.alive().aggregate(m=Max("updated_at"))["m"], Theme.objects.alive().count(),
+            TrainedModel.objects.aggregate(m=Max("id"))["m"],
+        )
+        if cls._cached and cls._cached[0] == version:
+            return cls._cached[1]
+        entities = list(Entity.objects.alive())
+        themes = [t for t in Theme.objects.alive() if t.merged_into_id is None]
+        ctx = cls(
+            [(e.pk, [e.name_sv, e.name_en], e.alias_list()) for e in entities],
+            [(t.pk, [t.label_sv, *_lines(t.synonyms_sv)], [t.label_en, *_lines(t.synonyms_en)]) for t in themes],
+            entity_priority={e.pk: (e.priority if e.is_watched else 3) for e in entities},
+            models=learning.load_models(),
+            labels={**{("entity", e.pk): e.name for e in entities}, **{("theme", t.pk): t.label for t in themes}},
+        )
+        cls._cached = (version, ctx)
+        return ctx
+
+
+def _lines(value: str) -> list[str]:
+    return [v.strip() for v in value.splitlines() if v.strip()]
+
+
+# --- 1. prepare ------------------------------------------------------------------------------------
+
+def prepare(candidate: Candidate, ctx: Context, *, source_entities=(), source_priority: int = 2,
+            now: dt.datetime | None = None) -> Prepared:
+    now = now or timezone.now()
+    summary_html = T.sanitise_html(candidate.html)
+    text = candidate.text or T.html_to_text(summary_html)
+    title = T.clean_title(candidate.title) or text[:120] or candidate.link
+    url = T.canonical_url(candidate.link)
+    published = candidate.published
+    if published and published > now + dt.timedelta(days=1):
+        published = None  # a date in the future is a feed error, not a promise
+    guid = (candidate.guid or url or "")[:500] or "sha256:" + hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+    item = Prepared(
+        guid=guid, url=url, title=title[:500], summary_html=summary_html, text=text,
+        language=T.detect_language(f"{title}. {text}"), published=published,
+        content_hash=T.content_hash(title, text), simhash=T.simhash(f"{title} {text}"),
+    )
+    tag(item, ctx, source_entities=source_entities)
+    item.relevance = score(item, ctx, source_priority=source_priority, now=now)
+    return item
+
+
+def tag(item: Prepared, ctx: Context, *, source_entities=()) -> None:
+    body = f"{item.title}\n{item.text}"
+    tags = ctx.entities.find(body)
+    named = {t.target_id for t in tags}
+    tags += [Tag("entity", eid, "source", "", 0.9) for eid in source_entities if eid not in named]
+    theme_tags = ctx.themes.find(body)
+    if ctx.models is not None:
+        ruled = {t.target_id for t in theme_tags}
+        theme_tags += [t for t in ctx.models.themes_for(body) if t.target_id not in ruled]
+    item.tags = tags + theme_tags
+
+
+def score(item: Prepared, ctx: Context, *, source_priority: int, now: dt.datetime) -> float:
+    """Relevance in [0, 1]: who it is about, what it is about, how fresh, and what editors pick."""
+    entity = max((ENTITY_PRIORITY_WEIGHT.get(ctx.entity_priority.get(t.target_id, 2), 0.55) * t.confidence
+                  for t in item.tags if t.kind == "entity"), default=0.0)
+    theme = max((t.confidence for t in item.tags if t.kind == "theme"), default=0.0)
+    age_days = max(0.0, (now - item.published).total_seconds() / 86400) if item.published else 1.0
+    freshness = 1.0 if age_days <= 2 else max(0.4, 1.0 - (age_days - 2) / 60)
+    base = 0.55 * entity + 0.3 * theme + 0.15
+    if ctx.models is not None:
+        pick = ctx.models.pick_probability(f"{item.title}\n{item.text}")
+        if pick is not None:
+            base = 0.6 * base + 0.4 * pick
+    return round(min(1.0, base * freshness * SOURCE_PRIORITY_WEIGHT.get(source_priority, 0.85)), 4)
+
+
+# --- 2. drop what we know --------------------------------------------------------------------------
+
+def drop_known(source, items: list[Prepared]) -> list[Prepared]:
+    """The items that are new: not seen from this source, and not the same story stored already."""
+    from omvarld.monitoring.models import Entry
+
+    if not items:
+        return []
+    guids = {i.guid for i in items}
+    hashes = {i.content_hash for i in items}
+    urls = {i.url for i in items if i.url}
+    known_guids = set(Entry.objects.filter(source=source, guid__in=guids).values_list("guid", flat=True)) if source else set()
+    known_hashes = set(Entry.objects.filter(content_hash__in=hashes).values_list("content_hash", flat=True))
+    known_urls = set(Entry.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
+    fresh, batch_hashes, batch_urls, batch_guids = [], set(), set(), set()
+    for i in items:
+        if i.guid in known_guids or i.guid in batch_guids:
+            continue
+        if i.content_hash in known_hashes or i.content_hash in batch_hashes:
+            continue
+        if i.url and (i.url in known_urls or i.url in batch_urls):
+            continue
+        batch_guids.add(i.guid)
+        batch_hashes.add(i.content_hash)
+        if i.url:
+            batch_urls.add(i.url)
+        fresh.append(i)
+    return fresh
+
+
+# --- 3. enrich -------------------------------------------------------------------------------------
+
+def needs_full_text(item: Prepared) -> bool:
+    return bool(item.url) and len(item.text) < TEASER_CHARS
+
+
+def enrich(item: Prepared, html: str, ctx: Context, *, source_entities=(), source_priority=2, now=None) -> None:
+    """Replace a teaser by the article's main text, then tag and score again."""
+    from omvarld.monitoring.sources.webpage.adapter import extract_main_text
+
+    text = extract_main_text(html, url=item.url)
+    if len(text) > len(item.text):
+        item.text = text
+        item.full_text = True
+        item.language = T.detect_language(f"{item.title}. {text}") or item.language
+        tag(item, ctx, source_entities=source_entities)
+        item.relevance = score(item, ctx, source_priority=source_priority, now=now or timezone.now())
+
+
+# --- 4. store --------------------------------------------------------------------------------------
+
+def near_duplicates(items: list[Prepared], *, now=None, exclude_source=None) -> dict[int, list[tuple[int, int | None]]]:
+    """For each item (by position), the stored (entry id, cluster id) within Hamming distance 3."""
+    from omvarld.monitoring.models import Entry
+
+    usable = [(n, i) for n, i in enumerate(items) if i.word_count >= MIN_WORDS_FOR_CLUSTERING]
+    if not usable:
+        return {}
+    since = (now or timezone.now()) - dt.timedelta(days=NEAR_DUPLICATE_DAYS)
+    band_values = [set(), set(), set(), set()]
+    for _n, i in usable:
+        for b, v in enumerate(T.bands(i.simhash)):
+            band_values[b].add(v)
+    query = Q(band0__in=band_values[0]) | Q(band1__in=band_values[1]) | Q(band2__in=band_values[2]) | Q(band3__in=band_values[3])
+    stored = list(Entry.objects.filter(query, fetched_at__gte=since).values_list("id", "simhash", "cluster_id"))
+    out: dict[int, list[tuple[int, int | None]]] = {}
+    for n, i in usable:
+        for entry_id, sh, cluster_id in stored:
+            if T.hamming(i.simhash, sh) <= NEAR_DUPLICATE_BITS:
+                out.setdefault(n, []).append((entry_id, cluster_id))
+    return out
+
+
+def store(source, items: list[Prepared], *, now=None) -> int:
+    """Write new entries with their tags and clusters; the number written."""
+    from omvarld.monitoring.models import Cluster, Entry, EntryTag
+
+    if not items:
+        return 0
+    now = now or timezone.now()
+    near = near_duplicates(items, now=now)
+    with transaction.atomic():
+        rows = []
+        for i in items:
+            sh = i.simhash
+            b0, b1, b2, b3 = T.bands(sh)
+            rows.append(Entry(
+                source=source, guid=i.guid, url=i.url, title=i.title, summary_html=i.summary_html, text=i.text,
+                full_text=i.full_text, language=i.language, published_at=i.published, fetched_at=now,
+                content_hash=i.content_hash, simhash=T.to_signed64(sh), band0=b0, band1=b1, band2=b2, band3=b3,
+                relevance=i.relevance,
+            ))
+        try:
+            with transaction.atomic():
+                Entry.objects.bulk_create(rows)
+        except IntegrityError:
+            # Another worker stored some of them a moment ago: keep the rest, one by one.
+            rows = _create_one_by_one(rows)
+        if rows and rows[0].pk is None:  # backends that do not return ids from bulk_create
+            ids = dict(Entry.objects.filter(source=source, guid__in=[r.guid for r in rows]).values_list("guid", "id"))
+            for r in rows:
+                r.pk = r.id = ids.get(r.guid)
+        by_guid = {r.guid: r for r in rows if r.pk}
+        tags = []
+        for n, i in enumerate(items):
+            entry = by_guid.get(i.guid)
+            if entry is None:
+                continue
+            for t in i.tags:
+                tags.append(EntryTag(entry=entry, entity_id=t.target_id if t.kind == "entity" else None,
+                                     theme_id=t.target_id if t.kind == "theme" else None,
+                                     confidence=t.confidence, method=t.method, matched=t.matched[:200]))
+            if n in near:
+                _join_cluster(entry, near[n], Cluster, Entry)
+        EntryTag.objects.bulk_create(tags)
+    return len(by_guid)
+
+
+def _create_one_by_one(rows):
+    from omvarld.monitoring.models import Entry
+
+    kept = []
+    for row in rows:
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+            kept.append(row)
+        except IntegrityError:
+            continue
+    return kept
+
+
+def _join_cluster(entry, matches, Cluster, Entry) -> None:
+    cluster_id = next((c for _e, c in matches if c), None)
+    if cluster_id is None:
+        cluster = Cluster.objects.create(title=entry.title[:500], size=1)
+        Entry.objects.filter(pk__in=[e for e, _c in matches]).update(cluster=cluster)
+        cluster_id = cluster.pk
+        size = len(matches) + 1
+    else:
+        size = Entry.objects.filter(cluster_id=cluster_id).count() + 1
+    Entry.objects.filter(pk=entry.pk).update(cluster_id=cluster_id)
+    entry.cluster_id = cluster_id
+    Cluster.objects.filter(pk=cluster_id).update(size=size)

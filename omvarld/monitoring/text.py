@@ -1,0 +1,151 @@
+"""Text helpers of the pipeline: sanitising, plain text, canonical links, language, fingerprints."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import zlib
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import nh3
+import numpy as np
+
+# --- HTML -------------------------------------------------------------------------------------------
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "cite", "code", "dd", "del", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q", "s", "small",
+    "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title", "width", "height"}, "td": {"colspan"}, "th": {"colspan"}}
+
+
+def sanitise_html(fragment: str) -> str:
+    """HTML safe to render: no scripts, event handlers, styles or javascript: links (nh3/ammonia)."""
+    if not fragment:
+        return ""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+_SPACE = re.compile(r"\s+")
+_BLOCK = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|/blockquote)\b[^>]*>", re.I)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text of an HTML fragment, whitespace collapsed."""
+    if not fragment:
+        return ""
+    if "<" not in fragment and "&" not in fragment:
+        return _SPACE.sub(" ", fragment).strip()
+    stripped = nh3.clean(_BLOCK.sub(" ", fragment), tags=set(), clean_content_tags={"script", "style"})
+    return _SPACE.sub(" ", html.unescape(stripped)).strip()
+
+
+def clean_title(title: str) -> str:
+    return html_to_text(title)[:500]
+
+
+# --- links -----------------------------------------------------------------------------------------
+
+TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid",
+    "_hsenc", "_hsmi", "mkt_tok", "oly_anon_id", "oly_enc_id", "vero_id", "wt_mc", "wt.mc_id", "ref_src",
+    "cmpid", "s_cid", "spm", "__twitter_impression", "ncid", "sr_share",
+}
+TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "piwik_", "hsa_", "at_", "__s")
+
+
+def canonical_url(url: str) -> str:
+    """The link without tracking parameters and fragments, with a lower-case scheme and host."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if parts.scheme.lower() not in ("http", "https"):
+        return ""
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
+    ]
+    netloc = parts.netloc.lower()
+    if netloc.endswith(":80") and parts.scheme.lower() == "http":
+        netloc = netloc[:-3]
+    elif netloc.endswith(":443") and parts.scheme.lower() == "https":
+        netloc = netloc[:-4]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query, doseq=True), ""))
+
+
+# --- language --------------------------------------------------------------------------------------
+
+_langid = None
+
+
+def detect_language(text: str) -> str:
+    """ISO 639-1 code of the text's language, or "" when there is too little text to tell."""
+    global _langid
+    sample = text[:1500]
+    if len(sample) < 20:
+        return ""
+    if _langid is None:
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+        _langid = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
+    lang, prob = _langid.classify(sample)
+    return lang if prob >= 0.5 else ""
+
+
+# --- fingerprints ----------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def content_hash(title: str, text: str) -> str:
+    normal = " ".join(_WORD.findall(f"{title} {text}".lower()))
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
+
+
+_BITS = np.array([1 << i for i in range(64)], dtype=np.uint64)
+
+
+def _hash64(data: bytes) -> int:
+    return (zlib.crc32(data) << 32) | zlib.crc32(data, 0x5BD1E995)
+
+
+def simhash(text: str) -> int:
+    """A 64-bit simhash over word 3-shingles (unsigned)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        shingles = words or [""]
+    else:
+        shingles = [" ".join(words[i:i + 3]) for i in range(len(words) - 2)]
+    hashes = np.fromiter((_hash64(s.encode()) for s in shingles), dtype=np.uint64, count=len(shingles))
+    bits = ((hashes[:, None] & _BITS) != 0).sum(axis=0)
+    mask = bits * 2 > len(shingles)
+    return int(_BITS[mask].sum()) if mask.any() else 0
+
+
+def to_signed64(value: int) -> int:
+    return value - (1 << 64) if value >= (1 << 63) else value
+
+
+def to_unsigned64(value: int) -> int:
+    return value + (1 << 64) if value < 0 else value
+
+
+def bands(value: int) -> tuple[int, int, int, int]:
+    return tuple((value >> (16 * i)) & 0xFFFF for i in range(4))
+
+
+def hamming(a: int, b: int) -> int:
+    return (to_unsigned64(a) ^ to_unsigned64(b)).bit_count()

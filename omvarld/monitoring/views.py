@@ -1,0 +1,108 @@
+"""Editor pages: sources, their health, pause/resume, fetch now, OPML. Thin: authorise, call, render."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from omvarld.accounts.roles import role_of
+from omvarld.monitoring import actions, queries
+from omvarld.monitoring.errors import describe
+from omvarld.monitoring.forms import OPMLImportForm, SourceForm
+from omvarld.monitoring.models import Source
+from omvarld.monitoring.tasks import fetch_source_task
+
+
+def editor_required(view):
+    """Only editors and administrators; others are sent to sign in or refused."""
+
+    def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if role_of(request.user) not in ("editor", "admin"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _source_for_editor(request, pk) -> Source:
+    return get_object_or_404(Source, pk=pk)
+
+
+@editor_required
+def source_list(request):
+    return render(request, "monitoring/source_list.html", {"sources": queries.source_list()})
+
+
+@editor_required
+def source_add(request):
+    form = SourceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            source = actions.add_source(url=d["url"], kind=d["kind"], user=request.user, title=d["title"],
+                                        css_selector=d["css_selector"], entities=d["entities"], priority=d["priority"])
+        except actions.SourceError as exc:
+            form.add_error("url", describe(exc.key, exc.params))
+        else:
+            messages.success(request, _("Source added. It will be fetched shortly."))
+            return redirect("monitoring:source", source.pk)
+    return render(request, "monitoring/source_add.html", {"form": form})
+
+
+@editor_required
+def source_detail(request, pk):
+    health = queries.source_health(_source_for_editor(request, pk))
+    return render(request, "monitoring/source_detail.html", {"health": health, "source": health.source})
+
+
+@editor_required
+@require_POST
+def source_pause(request, pk):
+    actions.pause_source(source=_source_for_editor(request, pk), user=request.user)
+    messages.success(request, _("Source paused."))
+    return redirect("monitoring:source", pk)
+
+
+@editor_required
+@require_POST
+def source_resume(request, pk):
+    actions.resume_source(source=_source_for_editor(request, pk), user=request.user)
+    messages.success(request, _("Source resumed; errors were reset and it will be fetched shortly."))
+    return redirect("monitoring:source", pk)
+
+
+@editor_required
+@require_POST
+def source_fetch(request, pk):
+    fetch_source_task.enqueue(_source_for_editor(request, pk).pk)
+    messages.success(request, _("The source will be fetched now."))
+    return redirect("monitoring:source", pk)
+
+
+@editor_required
+def opml_import(request):
+    form = OPMLImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = actions.import_opml(data=form.cleaned_data["file"].read(), user=request.user)
+        except actions.SourceError as exc:
+            form.add_error("file", describe(exc.key, exc.params))
+        else:
+            messages.success(request, _("%(created)d sources added, %(existing)d already present, %(invalid)d refused.")
+                             % {"created": report.created, "existing": report.existing, "invalid": len(report.invalid)})
+            return redirect("monitoring:sources")
+    return render(request, "monitoring/opml_import.html", {"form": form})
+
+
+@editor_required
+def opml_export(request):
+    response = HttpResponse(actions.export_opml(), content_type="text/x-opml; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="omvarld-sources.opml"'
+    return response
