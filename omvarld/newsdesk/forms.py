@@ -67,3 +67,8 @@ def _labeller(scores: dict):
         return str(obj)
 
     return label
+
+
+class TipForm(forms.Form):
+    url = forms.URLField(label=_("Link"), max_length=1000, assume_scheme="https")
+    note = forms.CharField(label=_("Note to the editors"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=2000)

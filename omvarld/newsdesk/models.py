@@ -35,3 +35,20 @@ class NewsletterDraft(TimestampedModel):
 
     def __str__(self):
         return self.subject
+
+
+class Tip(models.Model):
+    """A link a member sent to the editors, kept beside the inbox entry it became."""
+
+    entry = models.ForeignKey("monitoring.Entry", on_delete=models.CASCADE, related_name="tips", verbose_name=_("entry"))
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("sent by"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("sent"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("tip")
+        verbose_name_plural = _("tips")
+
+    def __str__(self):
+        return f"{self.entry} ({self.sender})"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from omvarld.newsdesk import views
+from omvarld.newsdesk import inbox_views, views
 from omvarld.newsdesk.feeds import NoticeFeed, NoticeRssFeed
 
 app_name = "newsdesk"
@@ -16,6 +16,11 @@ urlpatterns = [
     path("widget/", views.widget, name="widget"),
     path("embed/", views.embed, name="embed"),
     path("notices/new/", views.notice_new, name="notice-new"),
+    path("inbox/", inbox_views.inbox_page, name="inbox"),
+    path("inbox/<int:pk>/pick/", inbox_views.pick, name="pick"),
+    path("inbox/<int:pk>/discard/", inbox_views.discard, name="discard"),
+    path("inbox/discard/", inbox_views.discard_selected, name="discard-selected"),
+    path("tips/new/", inbox_views.tip_new, name="tip-new"),
     path("newsletters/", views.newsletter_list, name="newsletters"),
     path("newsletters/build/", views.newsletter_build, name="newsletter-build"),
     path("newsletters/<int:pk>/", views.newsletter_edit, name="newsletter"),

@@ -1,6 +1,7 @@
 """The news desk's pages: the public notice stream and widget, and the editors' notice and newsletter tools."""
 
 from functools import wraps
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
 from omvarld.core.models import Entity, MainCategory, Theme
-from omvarld.newsdesk import actions, queries
+from omvarld.newsdesk import actions, inbox, queries
 from omvarld.newsdesk.feeds import SCOPES, feed_links
 from omvarld.newsdesk.forms import NewsletterForm, NoticeForm, WeekForm
 from omvarld.newsdesk.models import NewsletterDraft
@@ -92,14 +93,43 @@ def embed(request):
 
 @editor_required
 def notice_new(request):
-    """Write a notice by hand; the inbox's Pick opens the same editor prefilled."""
+    """Write a notice by hand, or from a picked inbox entry (``?entry=``), prefilled."""
+    entry = _entry_or_none(request.GET.get("entry") or request.POST.get("entry"))
+    suggested = inbox.suggestions(entry) if entry else {"entities": {}, "themes": {}}
+    options = {"entity_choices": suggested["entities"].keys(), "confidence": suggested}
     if request.method == "POST":
-        form = NoticeForm(request.POST)
+        form = NoticeForm(request.POST, **options)
         if form.is_valid():
             return _publish(request, form)
     else:
-        form = NoticeForm(initial={k: request.GET.get(k, "") for k in ("title", "url", "source_name", "summary")})
-    return render(request, "newsdesk/notice_form.html", {"form": form})
+        form = NoticeForm(initial=_prefill(request, entry, suggested), **options)
+    return render(request, "newsdesk/notice_form.html", {"form": form, "entry": entry})
+
+
+def _entry_or_none(value):
+    from omvarld.monitoring.models import Entry
+
+    if not value or not str(value).isdigit():
+        return None
+    return Entry.objects.select_related("source").prefetch_related("tags").filter(pk=int(value)).first()
+
+
+SUGGEST_AT = 0.5  # suggestions at least this confident start ticked
+
+
+def _prefill(request, entry, suggested) -> dict:
+    if entry is None:
+        return {k: request.GET.get(k, "") for k in ("title", "url", "source_name", "summary")}
+    return {
+        "title": entry.title,
+        "url": entry.url,
+        "source_name": (entry.source.title if entry.source else "") or urlsplit(entry.url).hostname or "",
+        "language": entry.language or "en",
+        "published_on": entry.published_at.date() if entry.published_at else None,
+        "summary": inbox.extractive_summary(entry.title, entry.text),
+        "entities": [pk for pk, c in suggested["entities"].items() if c >= SUGGEST_AT],
+        "themes": [pk for pk, c in suggested["themes"].items() if c >= SUGGEST_AT],
+    }
 
 
 def _publish(request, form):
