@@ -91,7 +91,7 @@ def extractive_summary(title: str, text: str, *, max_chars: int = 400) -> str:
             continue
         chosen.append((n, s[:max_chars]))
         length += len(s) + 1
-        if len(chosen) == 3:
+        if len(chosen) == 2:
             break
     return " ".join(s for _n, s in sorted(chosen))
 
