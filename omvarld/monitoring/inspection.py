@@ -124,7 +124,7 @@ def _tags(item, kind, ctx) -> list[dict]:
 
 
 def _clusters(items) -> list[int]:
-    """Cluster numbers within the input: items within Hamming distance 3 share a number."""
+    """Cluster numbers within the input: items within NEAR_DUPLICATE_BITS share a number."""
     labels = list(range(len(items)))
     for a in range(len(items)):
         if items[a].word_count < pipeline.MIN_WORDS_FOR_CLUSTERING:

@@ -149,14 +149,15 @@ class Entry(models.Model):
     fetched_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Exact duplicates: sha256 of the normalised title and text.
     content_hash = models.CharField(max_length=64, db_index=True)
-    # Near duplicates: a 64-bit simhash, stored signed, and its four 16-bit bands (indexed) so
-    # entries within Hamming distance 3 share at least one band (pigeonhole) and are found by
+    # Near duplicates: a 64-bit simhash, stored signed, and its five 12-13-bit bands (indexed) so
+    # entries within Hamming distance 4 share at least one band (pigeonhole) and are found by
     # indexed lookups.
     simhash = models.BigIntegerField(default=0)
     band0 = models.PositiveIntegerField(default=0, db_index=True)
     band1 = models.PositiveIntegerField(default=0, db_index=True)
     band2 = models.PositiveIntegerField(default=0, db_index=True)
     band3 = models.PositiveIntegerField(default=0, db_index=True)
+    band4 = models.PositiveIntegerField(default=0, db_index=True)
     cluster = models.ForeignKey(Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries")
     relevance = models.FloatField(_("relevance"), default=0.0, db_index=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)

@@ -26,7 +26,7 @@ from omvarld.monitoring import text as T
 from omvarld.monitoring.sources.base import Candidate
 from omvarld.monitoring.tagging import EntityMatcher, Tag, ThemeMatcher
 
-NEAR_DUPLICATE_BITS = 3
+NEAR_DUPLICATE_BITS = 4
 NEAR_DUPLICATE_DAYS = 30
 MIN_WORDS_FOR_CLUSTERING = 8
 TEASER_CHARS = 500
@@ -49,6 +49,7 @@ class Prepared:
     tags: list[Tag] = field(default_factory=list)
     relevance: float = 0.0
     full_text: bool = False
+    link_is_identity: bool = True
     cluster_with: list[int] = field(default_factory=list)  # ids of stored near-duplicates (inspect)
 
     @property
@@ -115,6 +116,7 @@ def prepare(candidate: Candidate, ctx: Context, *, source_entities=(), source_pr
         guid=guid, url=url, title=title[:500], summary_html=summary_html, text=text,
         language=T.detect_language(f"{title}. {text}"), published=published,
         content_hash=T.content_hash(title, text), simhash=T.simhash(f"{title} {text}"),
+        link_is_identity=candidate.link_is_identity,
     )
     tag(item, ctx, source_entities=source_entities)
     item.relevance = score(item, ctx, source_priority=source_priority, now=now)
@@ -158,7 +160,7 @@ def drop_known(source, items: list[Prepared]) -> list[Prepared]:
         return []
     guids = {i.guid for i in items}
     hashes = {i.content_hash for i in items}
-    urls = {i.url for i in items if i.url}
+    urls = {i.url for i in items if i.url and i.link_is_identity}
     known_guids = set(Entry.objects.filter(source=source, guid__in=guids).values_list("guid", flat=True)) if source else set()
     known_hashes = set(Entry.objects.filter(content_hash__in=hashes).values_list("content_hash", flat=True))
     known_urls = set(Entry.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
@@ -168,11 +170,11 @@ def drop_known(source, items: list[Prepared]) -> list[Prepared]:
             continue
         if i.content_hash in known_hashes or i.content_hash in batch_hashes:
             continue
-        if i.url and (i.url in known_urls or i.url in batch_urls):
+        if i.url and i.link_is_identity and (i.url in known_urls or i.url in batch_urls):
             continue
         batch_guids.add(i.guid)
         batch_hashes.add(i.content_hash)
-        if i.url:
+        if i.url and i.link_is_identity:
             batch_urls.add(i.url)
         fresh.append(i)
     return fresh
@@ -200,18 +202,20 @@ def enrich(item: Prepared, html: str, ctx: Context, *, source_entities=(), sourc
 # --- 4. store --------------------------------------------------------------------------------------
 
 def near_duplicates(items: list[Prepared], *, now=None, exclude_source=None) -> dict[int, list[tuple[int, int | None]]]:
-    """For each item (by position), the stored (entry id, cluster id) within Hamming distance 3."""
+    """For each item (by position), the stored (entry id, cluster id) within ``NEAR_DUPLICATE_BITS``."""
     from omvarld.monitoring.models import Entry
 
     usable = [(n, i) for n, i in enumerate(items) if i.word_count >= MIN_WORDS_FOR_CLUSTERING]
     if not usable:
         return {}
     since = (now or timezone.now()) - dt.timedelta(days=NEAR_DUPLICATE_DAYS)
-    band_values = [set(), set(), set(), set()]
+    band_values = [set() for _b in T.BAND_BITS]
     for _n, i in usable:
         for b, v in enumerate(T.bands(i.simhash)):
             band_values[b].add(v)
-    query = Q(band0__in=band_values[0]) | Q(band1__in=band_values[1]) | Q(band2__in=band_values[2]) | Q(band3__in=band_values[3])
+    query = Q()
+    for b, values in enumerate(band_values):
+        query |= Q(**{f"band{b}__in": values})
     stored = list(Entry.objects.filter(query, fetched_at__gte=since).values_list("id", "simhash", "cluster_id"))
     out: dict[int, list[tuple[int, int | None]]] = {}
     for n, i in usable:
@@ -233,11 +237,11 @@ def store(source, items: list[Prepared], *, now=None) -> int:
         rows = []
         for i in items:
             sh = i.simhash
-            b0, b1, b2, b3 = T.bands(sh)
+            b0, b1, b2, b3, b4 = T.bands(sh)
             rows.append(Entry(
                 source=source, guid=i.guid, url=i.url, title=i.title, summary_html=i.summary_html, text=i.text,
                 full_text=i.full_text, language=i.language, published_at=i.published, fetched_at=now,
-                content_hash=i.content_hash, simhash=T.to_signed64(sh), band0=b0, band1=b1, band2=b2, band3=b3,
+                content_hash=i.content_hash, simhash=T.to_signed64(sh), band0=b0, band1=b1, band2=b2, band3=b3, band4=b4,
                 relevance=i.relevance,
             ))
         try:

@@ -25,6 +25,8 @@ class Candidate:
     html: str = ""  # summary or content, as published (unsafe until sanitised)
     published: dt.datetime | None = None
     text: str = ""  # plain text when the kind already has it (web pages)
+    # Whether the link identifies the story (feeds); a watched page keeps one link for every change.
+    link_is_identity: bool = True
 
 
 @dataclass

@@ -106,3 +106,36 @@ def loopback(settings):
 @pytest.fixture
 def data_dir() -> Path:
     return shared_data()
+
+
+@pytest.fixture
+def vocab(db):
+    """A few entities and themes to tag with."""
+    from omvarld.core.models import Entity, MainCategory, Theme
+
+    cities = MainCategory.objects.create(slug="cities", name_sv="Städer", name_en="Cities")
+    networks = MainCategory.objects.create(slug="networks", name_sv="Nätverk", name_en="Networks")
+
+    def entity(slug, sv, en, cat=cities, aliases=(), priority=1, watched=True):
+        return Entity.objects.create(slug=slug, main_category=cat, name_sv=sv, name_en=en, aliases="\n".join(aliases),
+                                     priority=priority, is_watched=watched)
+
+    ents = {
+        "stockholm": entity("stockholm", "Stockholm", "Stockholm"),
+        "gothenburg": entity("gothenburg", "Göteborg", "Gothenburg"),
+        "lund": entity("lund", "Lund", "Lund", priority=2),
+        "copenhagen": entity("copenhagen", "Köpenhamn", "Copenhagen", aliases=["København"]),
+        "c40": entity("c40", "C40", "C40 Cities", cat=networks, aliases=["C40 Cities Climate Leadership Group"]),
+        "eurocities": entity("eurocities", "Eurocities", "Eurocities", cat=networks),
+        "iclei": entity("iclei", "ICLEI", "ICLEI", cat=networks, aliases=["Local Governments for Sustainability"]),
+    }
+    themes = {
+        "energy": Theme.objects.create(slug="energy", label_sv="Energi", label_en="Energy",
+                                       synonyms_sv="fjärrvärme\nenergieffektivisering\nsolenergi", synonyms_en="district heating\nenergy efficiency\nsolar power\nheat pump"),
+        "mobility": Theme.objects.create(slug="mobility", label_sv="Mobilitet", label_en="Mobility",
+                                         synonyms_sv="kollektivtrafik\ncykel", synonyms_en="public transport\ncycling\nbike lane"),
+    }
+    from omvarld.monitoring import pipeline
+
+    pipeline.Context._cached = None
+    return {**ents, **themes}

@@ -83,5 +83,6 @@ class Kind(base.Kind):
         digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
         harvest = base.Harvest(title=title, site_url=url, content_hash=digest)
         if digest != previous_hash and text:
-            harvest.candidates.append(base.Candidate(guid=f"{url}#{digest[:16]}", link=url, title=title or url, html=fragment, text=text))
+            harvest.candidates.append(base.Candidate(guid=f"{url}#{digest[:16]}", link=url, title=title or url, html=fragment, text=text,
+                                                       link_is_identity=False))
         return harvest

@@ -1,0 +1,85 @@
+"""Editor pages: access, adding sources (with discovery), health, pause/resume, OPML."""
+
+import pytest
+from django.urls import reverse
+
+from omvarld.accounts.roles import assign_role
+from omvarld.monitoring.models import Source
+from omvarld.monitoring.tests.test_sources import fetch, make_source, rss
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(client, django_user_model):
+    user = django_user_model.objects.create_user("ed", password="pw")
+    assign_role(user, "editor")
+    client.force_login(user)
+    return user
+
+
+def test_pages_are_for_editors_only(client, django_user_model):
+    assert client.get(reverse("monitoring:sources")).status_code == 302
+    member = django_user_model.objects.create_user("m", password="pw")
+    assign_role(member, "member")
+    client.force_login(member)
+    assert client.get(reverse("monitoring:sources")).status_code == 403
+    assert client.post(reverse("monitoring:opml-import")).status_code == 403
+
+
+def test_add_feed_by_site_url_discovers_the_feed(client, editor, loopback, server, vocab):
+    feed = server.add("/feed.xml", rss({"title": "Hi", "link": "https://e.org/1", "guid": "1", "body": "x"}))
+    site = server.add("/", b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>Hi</body></html>',
+                      content_type="text/html")
+    response = client.post(reverse("monitoring:source-add"), {"kind": "feed", "url": site, "priority": 1, "entities": [vocab["eurocities"].pk]})
+    source = Source.objects.get()
+    assert response.status_code == 302 and source.url == feed and source.site_url == site and source.title == "Test feed"
+    assert list(source.entities.all()) == [vocab["eurocities"]]
+
+
+def test_add_source_errors_are_plain_words(client, editor, loopback, server):
+    page = server.add("/", b"<html><body>No feed here</body></html>", content_type="text/html")
+    response = client.post(reverse("monitoring:source-add"), {"kind": "feed", "url": page, "priority": 2})
+    assert "No feed was found" in response.content.decode()
+    response = client.post(reverse("monitoring:source-add"), {"kind": "webpage", "url": "https://example.org/", "css_selector": "div[[", "priority": 2})
+    assert "CSS selector is not valid" in response.content.decode()
+    assert not Source.objects.exists()
+
+
+def test_health_page_and_pause_resume(client, editor, loopback, server):
+    source = make_source(server.add("/busy", b"", 429, headers={"Retry-After": "60"}), title="Busy feed")
+    fetch(source)
+    page = client.get(reverse("monitoring:source", args=[source.pk])).content.decode()
+    assert "The server asked us to slow down" in page and "429" in page
+    listing = client.get(reverse("monitoring:sources")).content.decode()
+    assert "Busy feed" in listing
+    client.post(reverse("monitoring:source-pause", args=[source.pk]))
+    source.refresh_from_db()
+    assert source.paused and source.paused_reason == "by_editor"
+    assert "Paused by an editor" in client.get(reverse("monitoring:source", args=[source.pk])).content.decode()
+    client.post(reverse("monitoring:source-resume", args=[source.pk]))
+    source.refresh_from_db()
+    assert not source.paused and source.error_count == 0
+
+
+def test_health_page_in_swedish(client, editor, loopback, server):
+    source = make_source(server.add("/gone", b"", 410))
+    fetch(source)
+    client.cookies["django_language"] = "sv"
+    page = client.get(reverse("monitoring:source", args=[source.pk]), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert "Källan finns inte längre" in page
+
+
+def test_opml_import_and_export(client, editor, data_dir):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    path = data_dir / "opml" / "rsparser" / "Subs.opml"
+    response = client.post(reverse("monitoring:opml-import"), {"file": SimpleUploadedFile("subs.opml", path.read_bytes())})
+    assert response.status_code == 302
+    count = Source.objects.count()
+    assert count > 150
+    exported = client.get(reverse("monitoring:opml-export"))
+    assert exported["Content-Type"].startswith("text/x-opml")
+    Source.objects.all().delete()
+    client.post(reverse("monitoring:opml-import"), {"file": SimpleUploadedFile("again.opml", exported.content)})
+    assert Source.objects.count() == count

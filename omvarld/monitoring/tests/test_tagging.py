@@ -1,0 +1,68 @@
+"""Entity and theme tagging: word boundaries, acronyms, Swedish inflection, URLs ignored."""
+
+import pytest
+
+from omvarld.monitoring.tagging import EntityMatcher, ThemeMatcher, describe_reason
+
+ENTITIES = EntityMatcher([
+    (1, ["Stockholm"], []), (2, ["Lund"], []), (3, ["C40", "C40 Cities"], ["C40 Cities Climate Leadership Group"]),
+    (4, ["Köpenhamn", "Copenhagen"], ["København"]), (5, ["Paris"], []), (6, ["ICLEI"], ["Local Governments for Sustainability"]),
+    (7, ["Viable Cities"], []),
+])
+
+
+def found(text):
+    return {t.target_id: t for t in ENTITIES.find(text)}
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("Stockholm bygger ut tunnelbanan.", {1}),
+    ("Stockholms stad bygger ut tunnelbanan.", {1}),
+    ("Stockholm's new metro line opens.", {1}),
+    ("Stockholmsregionen växer.", set()),  # a compound is another word
+    ("Ett lund av björkar.", set()),  # lower-case common noun is not the city of Lund
+    ("Forskare i Lund och Köpenhamn samarbetar.", {2, 4}),
+    ("C40-städerna möts i Köpenhamn", {3, 4}),
+    ("c40 is not the acronym in lower case", set()),
+    ("AC40 and C400 are other things", set()),
+    ("See https://stockholm.se/nyheter and www.lund.se for more", set()),
+    ("Mail info@stockholm.se", set()),
+    ("ICLEI – Local Governments for Sustainability met in Bonn", {6}),
+    ("Iclei written in mixed case", set()),
+    ("The viable cities of tomorrow", set()),
+    ("Programmet Viable Cities finansierar", {7}),
+    ("PARIS AGREEMENT TURNS TEN", {5}),
+    ("København og Malmø", {4}),
+])
+def test_entity_matching(text, ids):
+    assert set(found(text)) == ids
+
+
+def test_reasons_say_why():
+    tags = found("C40 och Köpenhamns borgmästare")
+    assert tags[3].method == "acronym" and tags[3].matched == "C40"
+    assert tags[4].method == "name" and tags[4].matched == "Köpenhamns"
+    assert "C40" in describe_reason(tags[3].method, tags[3].matched)
+
+
+THEMES = ThemeMatcher([
+    (10, ["Energi", "fjärrvärme", "solenergi"], ["Energy", "district heating", "heat pump"]),
+    (11, ["Mobilitet", "kollektivtrafik"], ["Mobility", "public transport", "cycling"]),
+])
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("Fjärrvärmen byggs ut i Umeå", {10}),
+    ("New heat pumps for district heating networks", {10}),
+    ("Kollektivtrafiken blir gratis för unga", {11}),
+    ("Cycling to work doubled", {11}),
+    ("A story about football", set()),
+])
+def test_theme_matching_with_stemming(text, ids):
+    assert {t.target_id for t in THEMES.find(text)} == ids
+
+
+def test_more_theme_words_mean_more_confidence():
+    one = THEMES.find("district heating")[0]
+    two = THEMES.find("district heating and heat pumps")[0]
+    assert two.confidence > one.confidence
