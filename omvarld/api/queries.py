@@ -7,14 +7,21 @@ import datetime as dt
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from omvarld.api.errors import bad_parameter
 from omvarld.core import search
 from omvarld.core.models import Entity, Item, Placement, Theme
 
 
-def _aware(value: dt.datetime | None) -> dt.datetime | None:
-    if value is not None and timezone.is_naive(value):
-        return timezone.make_aware(value, dt.timezone.utc)
-    return value
+def _aware(value: dt.datetime | None, parameter: str) -> dt.datetime | None:
+    """``value`` in UTC; PostgreSQL refuses offsets beyond ±15:59, which ISO 8601 allows."""
+    if value is None:
+        return None
+    try:
+        if timezone.is_naive(value):
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise bad_parameter(parameter, "The date is out of range.") from None
 
 
 def entities(f):
@@ -28,7 +35,7 @@ def entities(f):
     if f.watched is not None:
         qs = qs.filter(is_watched=f.watched)
     if f.updated_since:
-        qs = qs.filter(updated_at__gte=_aware(f.updated_since))
+        qs = qs.filter(updated_at__gte=_aware(f.updated_since, "updated_since"))
     return qs
 
 
@@ -66,7 +73,7 @@ def items(f):
     if f.published_to:
         qs = qs.filter(published_on__lte=f.published_to)
     if f.updated_since:
-        qs = qs.filter(updated_at__gte=_aware(f.updated_since))
+        qs = qs.filter(updated_at__gte=_aware(f.updated_since, "updated_since"))
     if f.q:
         qs = qs.filter(pk__in=[h.object_id for h in search.find(f.q, kinds=("item",))])
     return qs
@@ -77,7 +84,7 @@ def notices(f):
     if f.lang:
         qs = qs.filter(language=f.lang)
     if f.since:
-        qs = qs.filter(published_at__gte=_aware(f.since))
+        qs = qs.filter(published_at__gte=_aware(f.since, "since"))
     return qs
 
 

@@ -24,6 +24,7 @@ CASES = [
     ("/api/v1/entities?watched=maybe", "watched"),
     ("/api/v1/events?starts_from=2024-1-1x", "starts_from"),
     ("/api/v1/notices?since=soon", "since"),
+    ("/api/v1/notices?since=0001-01-01T00:00:00%2B23:59", "since"),
     ("/api/v1/items/0", "item_id"),
     ("/api/v1/items/99999999999999999999999", "item_id"),
     ("/api/v1/themes?limit=-5", "limit"),

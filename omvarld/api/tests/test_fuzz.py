@@ -13,6 +13,20 @@ from omvarld.wsgi import application
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 
 
+@pytest.fixture(autouse=True)
+def _keep_test_connection():
+    """The real WSGI handler closes database connections after each request, which would end the
+    test's transaction on PostgreSQL; Django's own test client switches this off the same way."""
+    from django.core import signals
+    from django.db import close_old_connections
+
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def fuzz_data(db, django_db_blocker):
     from pathlib import Path
