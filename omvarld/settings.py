@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "omvarld.accounts",
     "omvarld.catalogue",
     "omvarld.demo",
+    "omvarld.subscriptions",
     "omvarld.monitoring",
     "omvarld.newsdesk",
     "omvarld.api",
@@ -168,6 +169,17 @@ MAILERS = {
 }
 if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
     MAILERS["default"]["OPTIONS"] = {}
+
+# Email subscriptions and digests (omvarld.subscriptions)
+SUBSCRIPTIONS_DIGEST_HOUR = envint("SUBSCRIPTIONS_DIGEST_HOUR", 7, "Local hour (TIME_ZONE) at which daily digests, and on Mondays weekly ones, are due")
+SUBSCRIPTIONS_BATCH_SIZE = envint("SUBSCRIPTIONS_BATCH_SIZE", 200, "Mails per background sending task")
+SUBSCRIPTIONS_DOMAIN_RATE = envint("SUBSCRIPTIONS_DOMAIN_RATE", 300, "Most mails per minute to one recipient domain, per sending process")
+SUBSCRIPTIONS_SEND_THREADS = envint("SUBSCRIPTIONS_SEND_THREADS", 1, "SMTP connections `omvarld send-digests` sends over at once (background workers each use one)")
+SUBSCRIPTIONS_SEND_LEASE = envint("SUBSCRIPTIONS_SEND_LEASE", 600, "Seconds after which a mail claimed by a worker that died is sent again")
+SUBSCRIPTIONS_CONFIRM_HOURS = envint("SUBSCRIPTIONS_CONFIRM_HOURS", 48, "Hours a confirmation link stays valid; meanwhile no second one is sent to the address")
+SUBSCRIPTIONS_ADDRESS_LIMIT = envint("SUBSCRIPTIONS_ADDRESS_LIMIT", 3, "Most confirmation mails to one address per day")
+SUBSCRIPTIONS_IP_LIMIT = envint("SUBSCRIPTIONS_IP_LIMIT", 20, "Most subscribe requests from one client IP address per hour")
+SUBSCRIPTIONS_BOUNCE_TOKEN = envsecret("SUBSCRIPTIONS_BOUNCE_TOKEN", "", "Bearer token for POST /subscriptions/bounces/ (bounce and complaint reports); empty turns the endpoint off")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -42,19 +42,8 @@ def main_categories():
 
 
 def category_entities(category: MainCategory, region: str = "", watched_only: bool = False):
-    """The entities of a category with item counts and their newest item's times, watched first."""
-    live = Q(placements__item__status=Item.Status.PUBLISHED, placements__item__deleted_at__isnull=True)
-    qs = (
-        Entity.objects.alive()
-        .filter(main_category=category)
-        .select_related("region")
-        .annotate(
-            item_count=Count("placements", filter=live, distinct=True),
-            newest_created=Max("placements__item__created_at", filter=live),
-            newest_updated=Max("placements__item__updated_at", filter=live),
-        )
-        .order_by("priority", "name_sv")
-    )
+    """The entities of a category, watched first, with their item counts and newest item times."""
+    qs = Entity.objects.alive().filter(main_category=category).select_related("region").order_by("priority", "name_sv")
     if region:
         qs = qs.filter(region__slug=region)
     if watched_only:
@@ -63,48 +52,60 @@ def category_entities(category: MainCategory, region: str = "", watched_only: bo
 
 
 def entity_freshness(entity, since=None) -> str:
-    """'new' if the entity or any of its items was added in the window, 'updated' if changed."""
+    """'new' if the entity was added in the window, 'updated' if it or its items changed in it."""
     since = since or since_new()
     if entity.created_at >= since:
         return "new"
-    newest_created = getattr(entity, "newest_created", None)
-    newest_updated = getattr(entity, "newest_updated", None)
-    if newest_created and newest_created >= since:
+    if entity.last_item_changed_at and entity.last_item_changed_at >= since:
         return "updated"
-    if (newest_updated and newest_updated >= since) or (
-        entity.updated_at >= since and (entity.updated_at - entity.created_at).total_seconds() > 60
-    ):
+    if entity.updated_at >= since and (entity.updated_at - entity.created_at).total_seconds() > 60:
         return "updated"
     return ""
 
 
+SECTION_LIMIT = 20  # an entity can hold thousands of items; each section shows its newest
+
+
 @dataclass
 class Section:
-    info_category: InfoCategory
+    info_category: InfoCategory | None
     body: str
     items: list[Item]
+    total: int
 
 
-def entity_sections(entity: Entity) -> tuple[list[Section], list[Item]]:
-    """The entity's information categories in order, each with its text and published items.
+def entity_sections(entity: Entity) -> tuple[list[Section], Section | None]:
+    """The entity's information categories in order, each with its text and newest published items.
 
-    Items placed without an information category (or under one of another main category) are
-    returned apart, so nothing attached to the entity is hidden.
+    Items placed without an information category (or under one of another main category) come
+    back as a separate section, so nothing attached to the entity is hidden.
     """
     info_cats = list(entity.main_category.info_categories.alive().order_by("order", "id"))
     texts = {s.info_category_id: s.body for s in entity.sections.all()}
-    placements = (
-        Placement.objects.filter(entity=entity, item__status=Item.Status.PUBLISHED, item__deleted_at__isnull=True)
-        .select_related("item")
-        .prefetch_related("item__themes")
-        .order_by("-item__published_on", "-item__published_at", "-item_id")
+    placements = Placement.objects.filter(
+        entity=entity, item__status=Item.Status.PUBLISHED, item__deleted_at__isnull=True
     )
-    by_cat: dict[int | None, list[Item]] = {}
-    for p in placements:
-        by_cat.setdefault(p.info_category_id, []).append(p.item)
+    totals = dict(placements.values_list("info_category").annotate(n=Count("id")).values_list("info_category", "n"))
     known = {ic.id for ic in info_cats}
-    sections = [Section(ic, texts.get(ic.id, ""), by_cat.get(ic.id, [])) for ic in info_cats]
-    other = [it for cat_id, its in by_cat.items() if cat_id not in known for it in its]
+
+    def newest(qs) -> list[Item]:
+        items = [
+            p.item
+            for p in qs.select_related("item").prefetch_related("item__themes").order_by(
+                "-item__published_on", "-item__published_at", "-item_id"
+            )[:SECTION_LIMIT]
+        ]
+        return items
+
+    sections = [
+        Section(ic, texts.get(ic.id, ""), newest(placements.filter(info_category=ic)) if totals.get(ic.id) else [], totals.get(ic.id, 0))
+        for ic in info_cats
+    ]
+    other_total = sum(n for cat_id, n in totals.items() if cat_id not in known)
+    other = None
+    if other_total:
+        other_qs = placements.exclude(info_category__in=known) | placements.filter(info_category__isnull=True)
+        other = Section(None, "", newest(other_qs), other_total)
     return sections, other
 
 
@@ -169,38 +170,56 @@ def _item_filter(filters: Filters):
         qs = qs.filter(Q(published_on__gte=filters.date_from) | Q(published_on__isnull=True, published_at__date__gte=filters.date_from))
     if filters.date_to:
         qs = qs.filter(Q(published_on__lte=filters.date_to) | Q(published_on__isnull=True, published_at__date__lte=filters.date_to))
-    return qs.distinct()
+    # Only the joins through themes and placements can repeat an item.
+    return qs.distinct() if (filters.theme or filters.region or filters.entity or filters.category) else qs
 
 
-def _facets(item_ids_qs) -> dict[str, list[tuple[str, str, int]]]:
-    """(value, label, count) per facet over the matching items."""
-    base = Item.objects.filter(id__in=item_ids_qs)
+def _facets(item_ids: list[int]) -> dict[str, list[tuple[str, str, int]]]:
+    """(value, label, count) per facet over the matching items.
+
+    Three grouped queries, none joining the item table to another: type, language and year come
+    from the items, themes from the theme links, entities and regions from the placements (an
+    item counts once per region however many of its entities lie there).
+    """
+    from collections import Counter
+
     type_labels = dict(Item.Type.choices)
-    facets = {
-        "type": [(r["type"], str(type_labels.get(r["type"], r["type"])), r["n"]) for r in base.values("type").annotate(n=Count("id")).order_by("-n")],
-        "lang": [(r["language"], r["language"], r["n"]) for r in base.values("language").annotate(n=Count("id")).order_by("-n")],
-    }
-    themes = {t.slug: t.label for t in Theme.objects.alive()}
-    facets["theme"] = [
-        (r["themes__slug"], themes.get(r["themes__slug"], r["themes__slug"]), r["n"])
-        for r in base.filter(themes__isnull=False).values("themes__slug").annotate(n=Count("id", distinct=True)).order_by("-n")
-    ]
-    regions = {r.slug: r.name for r in Region.objects.all()}
-    facets["region"] = [
-        (r["placements__entity__region__slug"], regions.get(r["placements__entity__region__slug"], ""), r["n"])
-        for r in base.filter(placements__entity__region__isnull=False)
-        .values("placements__entity__region__slug")
-        .annotate(n=Count("id", distinct=True))
-        .order_by("-n")
-    ]
-    ent_rows = list(
-        base.values("placements__entity__slug").annotate(n=Count("id", distinct=True)).order_by("-n")[:15]
+    types, langs, years = Counter(), Counter(), Counter()
+    for row in Item.objects.filter(id__in=item_ids).values("type", "language", "published_on__year").annotate(n=Count("id")):
+        types[row["type"]] += row["n"]
+        langs[row["language"]] += row["n"]
+        if row["published_on__year"]:
+            years[row["published_on__year"]] += row["n"]
+    theme_counts = Counter(
+        dict(
+            Item.themes.through.objects.filter(item_id__in=item_ids)
+            .values_list("theme_id")
+            .annotate(n=Count("item_id"))
+            .values_list("theme_id", "n")
+        )
     )
-    names = {e.slug: e.name for e in Entity.objects.filter(slug__in=[r["placements__entity__slug"] for r in ent_rows])}
-    facets["entity"] = [(r["placements__entity__slug"], names.get(r["placements__entity__slug"], ""), r["n"]) for r in ent_rows if r["placements__entity__slug"]]
-    years = base.values("published_on__year").annotate(n=Count("id")).order_by("-published_on__year")
-    facets["year"] = [(str(r["published_on__year"]), str(r["published_on__year"]), r["n"]) for r in years if r["published_on__year"]]
-    return facets
+    themes = {t.id: t for t in Theme.objects.filter(id__in=list(theme_counts))}
+    entity_counts = Counter()
+    region_items: dict[int, set[int]] = {}
+    entity_region = dict(Entity.objects.values_list("id", "region_id"))
+    for item_id, entity_id in Placement.objects.filter(item_id__in=item_ids).values_list("item_id", "entity_id"):
+        entity_counts[entity_id] += 1
+        region = entity_region.get(entity_id)
+        if region:
+            region_items.setdefault(region, set()).add(item_id)
+    top_entities = {e.id: e for e in Entity.objects.filter(id__in=[eid for eid, _ in entity_counts.most_common(15)])}
+    regions = {r.id: r for r in Region.objects.all()}
+    return {
+        "type": [(t, str(type_labels.get(t, t)), n) for t, n in types.most_common()],
+        "theme": [(themes[t].slug, themes[t].label, n) for t, n in theme_counts.most_common() if t in themes],
+        "region": sorted(
+            ((regions[r].slug, regions[r].name, len(ids)) for r, ids in region_items.items() if r in regions),
+            key=lambda x: -x[2],
+        ),
+        "entity": [(top_entities[e].slug, top_entities[e].name, n) for e, n in entity_counts.most_common(15) if e in top_entities],
+        "lang": [(lang, lang, n) for lang, n in langs.most_common()],
+        "year": [(str(y), str(y), years[y]) for y in sorted(years, reverse=True)],
+    }
 
 
 def run_search(filters: Filters, page: int = 1, per_page: int = 20) -> SearchResult:
@@ -262,17 +281,15 @@ def _attach_main_entities(items: list[Item]) -> None:
         it.main_entities = by_item.get(it.id, [])
 
 
-def whats_new(days: int | None = None, limit: int = 200):
-    """Published items added or updated within ``days`` (default: the site's window), newest first."""
+def whats_new(days: int | None = None, page: int = 1, per_page: int = 40) -> tuple[list[Item], int]:
+    """One page of published items added or updated within ``days``, newest first, and the total."""
     since = timezone.now() - dt.timedelta(days=days or settings.NEW_DAYS)
-    items = list(
-        published_items()
-        .filter(Q(created_at__gte=since) | Q(updated_at__gte=since))
-        .prefetch_related("themes")
-        .order_by("-updated_at", "-id")[:limit]
-    )
+    # updated_at is never before created_at, so one indexed condition covers new and updated.
+    qs = published_items().filter(updated_at__gte=since)
+    total = qs.count()
+    items = list(qs.prefetch_related("themes").order_by("-updated_at")[(page - 1) * per_page : page * per_page])
     _attach_main_entities(items)
-    return items
+    return items, total
 
 
 def with_entities(items: list[Item]) -> list[Item]:

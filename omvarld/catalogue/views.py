@@ -14,9 +14,12 @@ PER_PAGE = 20
 
 def home(request):
     categories = list(queries.main_categories())
-    latest = queries.with_entities(list(queries.published_items().order_by("-updated_at", "-id")[:6]))
+    latest = queries.with_entities(list(queries.published_items().order_by("-updated_at")[:6]))
     new_count = queries.published_items().filter(updated_at__gte=queries.since_new()).count()
-    return render(request, "catalogue/home.html", {"categories": categories, "latest": latest, "new_count": new_count})
+    themes = Theme.objects.alive().filter(merged_into__isnull=True)
+    return render(
+        request, "catalogue/home.html", {"categories": categories, "latest": latest, "new_count": new_count, "themes": themes}
+    )
 
 
 def category(request, slug):
@@ -45,15 +48,13 @@ def entity(request, slug):
     ent = get_object_or_404(Entity.objects.alive().select_related("main_category", "region"), slug=slug)
     sections, other = queries.entity_sections(ent)
     now = timezone.now()
-    for section in sections:
+    for section in [*sections, other] if other else sections:
         for it in section.items:
             it.fresh = it.freshness(now)
-    for it in other:
-        it.fresh = it.freshness(now)
     return render(
         request,
         "catalogue/entity.html",
-        {"entity": ent, "sections": sections, "other_items": other, "relations": queries.entity_relations(ent)},
+        {"entity": ent, "sections": sections, "other": other, "relations": queries.entity_relations(ent)},
     )
 
 
@@ -105,11 +106,19 @@ def _search_response(request, filters, extra=None):
 
 def whats_new(request):
     days = parse_days(request.GET.get("days"), settings.NEW_DAYS)
-    items = queries.whats_new(days)
+    page = parse_page(request.GET.get("page"))
+    items, total = queries.whats_new(days, page=page, per_page=PER_PAGE * 2)
     now = timezone.now()
     for it in items:
         it.fresh = it.freshness(now) or "updated"
-    return render(request, "catalogue/whats_new.html", {"items": items, "days": days, "day_choices": [7, 30, 90, 365]})
+    return render(
+        request,
+        "catalogue/whats_new.html",
+        {
+            "items": items, "total": total, "days": days, "day_choices": [7, 30, 90, 365], "page": page,
+            "has_next": page * PER_PAGE * 2 < total,
+        },
+    )
 
 
 def not_found(request, exception=None):

@@ -67,15 +67,18 @@ def reindex_all() -> int:
         docs = []
         for e in Entity.objects.alive().prefetch_related("sections"):
             t, b = entity_text(e)
-            docs.append(SearchDocument(kind="entity", object_id=e.pk, title_terms=search.analyse(t), body_terms=search.analyse(b)))
+            docs.append(search.document("entity", e.pk, t, b))
         items = Item.objects.alive().filter(status=Item.Status.PUBLISHED).prefetch_related("keywords", "themes")
         for it in items.iterator(chunk_size=2000):
             t, b = item_text(it)
-            docs.append(SearchDocument(kind="item", object_id=it.pk, title_terms=search.analyse(t), body_terms=search.analyse(b)))
+            docs.append(search.document("item", it.pk, t, b))
             if len(docs) >= 2000:
                 SearchDocument.objects.bulk_create(docs)
                 count += len(docs)
                 docs = []
         SearchDocument.objects.bulk_create(docs)
         count += len(docs)
+    from omvarld.core.stats import refresh_entity_stats
+
+    refresh_entity_stats()
     return count

@@ -49,14 +49,25 @@ def index_document(kind: str, object_id: int, title: str, body: str) -> None:
     from omvarld.core.models import SearchDocument
 
     SearchDocument.objects.update_or_create(
-        kind=kind, object_id=object_id, defaults={"title_terms": analyse(title), "body_terms": analyse(body)}
+        id=SearchDocument.key(kind, object_id),
+        defaults={"kind": kind, "object_id": object_id, "title_terms": analyse(title), "body_terms": analyse(body)},
+    )
+
+
+def document(kind: str, object_id: int, title: str, body: str):
+    """An unsaved index record, for bulk loading."""
+    from omvarld.core.models import SearchDocument
+
+    return SearchDocument(
+        id=SearchDocument.key(kind, object_id), kind=kind, object_id=object_id,
+        title_terms=analyse(title), body_terms=analyse(body),
     )
 
 
 def remove_document(kind: str, object_id: int) -> None:
     from omvarld.core.models import SearchDocument
 
-    SearchDocument.objects.filter(kind=kind, object_id=object_id).delete()
+    SearchDocument.objects.filter(id=SearchDocument.key(kind, object_id)).delete()
 
 
 @dataclass(frozen=True)
@@ -94,28 +105,33 @@ def find(query: str, kinds: tuple[str, ...] = ("entity", "item"), limit: int = M
     groups = _query_groups(query)
     if not groups:
         return []
-    placeholders = ", ".join(["%s"] * len(kinds))
+    from omvarld.core.models import SearchDocument
+
+    codes = [SearchDocument.KIND_CODES[k] for k in kinds]
+    placeholders = ", ".join(["%s"] * len(codes))
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             cur.execute(
-                f"""SELECT d.kind, d.object_id, ts_rank(d.tsv, q) AS score
+                f"""SELECT d.id, ts_rank(d.tsv, q) AS score
                     FROM core_searchdocument d, to_tsquery('simple', %s) q
-                    WHERE d.tsv @@ q AND d.kind IN ({placeholders})
-                    ORDER BY score DESC, d.object_id DESC LIMIT %s""",
-                [_tsquery(groups), *kinds, limit],
+                    WHERE d.tsv @@ q AND (d.id & 7) IN ({placeholders})
+                    ORDER BY score DESC, d.id DESC LIMIT %s""",
+                [_tsquery(groups), *codes, limit],
             )
-            rows = cur.fetchall()
         else:
             # bm25() is lower-is-better; the title column weighs ten times the body.
             cur.execute(
-                f"""SELECT d.kind, d.object_id, -bm25(core_search_fts, 10.0, 1.0) AS score
-                    FROM core_search_fts JOIN core_searchdocument d ON d.id = core_search_fts.rowid
-                    WHERE core_search_fts MATCH %s AND d.kind IN ({placeholders})
-                    ORDER BY score DESC, d.object_id DESC LIMIT %s""",
-                [_fts5_match(groups), *kinds, limit],
+                f"""SELECT rowid, -bm25(core_search_fts, 10.0, 1.0) AS score FROM core_search_fts
+                    WHERE core_search_fts MATCH %s AND (rowid & 7) IN ({placeholders})
+                    ORDER BY score DESC, rowid DESC LIMIT %s""",
+                [_fts5_match(groups), *codes, limit],
             )
-            rows = cur.fetchall()
-    return [Hit(kind, int(oid), float(score)) for kind, oid, score in rows]
+        rows = cur.fetchall()
+    out = []
+    for key, score in rows:
+        kind, oid = SearchDocument.unkey(int(key))
+        out.append(Hit(kind, oid, float(score)))
+    return out
 
 
 def highlight(text: str, query: str, width: int = 30) -> str:

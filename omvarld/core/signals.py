@@ -3,8 +3,8 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from omvarld.core import indexing
-from omvarld.core.models import Entity, EntitySection, Item
+from omvarld.core import indexing, stats
+from omvarld.core.models import Entity, EntitySection, Item, Placement
 
 
 @receiver(post_save, sender=Entity)
@@ -24,6 +24,14 @@ def _section_changed(sender, instance, raw=False, **kwargs):
 def _item_saved(sender, instance, raw=False, **kwargs):
     if not raw and not indexing.is_paused():
         indexing.index_item(instance)
+        stats.refresh_for_item(instance)
+
+
+@receiver(post_save, sender=Placement)
+@receiver(post_delete, sender=Placement)
+def _placement_changed(sender, instance, raw=False, **kwargs):
+    if not raw and not indexing.is_paused():
+        stats.refresh_entity_stats([instance.entity_id])
 
 
 @receiver(m2m_changed, sender=Item.themes.through)

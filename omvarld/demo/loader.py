@@ -138,6 +138,7 @@ def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> L
             _load_item(it, n, entities, infocats, themes, now)
             n_items += 1
     report.counts["items"] = n_items
+    report.counts["sources"] = _load_sources(data.get("sources", []), entities)
     indexing.reindex_all()
     report.counts.update(
         regions=len(regions), themes=len(themes), main_categories=len(cats), entities=len(entities),
@@ -146,6 +147,19 @@ def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> L
     if with_users:
         report.users = ensure_demo_users()
     return report
+
+
+def _load_sources(sources, entities) -> int:
+    """The watched entities' public feeds, added without fetching (the worker fetches them)."""
+    from omvarld.lib.fetch import host_key
+    from omvarld.monitoring.models import Source
+
+    for s in sources:
+        source, _ = Source.objects.get_or_create(
+            url=s["url"], defaults={"kind": s.get("kind", "feed"), "host": host_key(s["url"]), "title": s.get("title", "")}
+        )
+        source.entities.add(*[entities[slug] for slug in s.get("entities", [])])
+    return len(sources)
 
 
 def _load_item(it, n, entities, infocats, themes, now):
@@ -178,7 +192,8 @@ def _load_item(it, n, entities, infocats, themes, now):
             updated_at = now - dt.timedelta(days=n % 20, hours=3) if n % 11 == 0 else created_at
         Item.objects.filter(pk=item.pk).update(created_at=created_at, updated_at=updated_at, published_at=created_at)
     item.themes.set([themes[t] for t in it.get("themes", [])])
-    item.keywords.set([Keyword.objects.get_or_create(name=k.strip().lower()[:100])[0] for k in it.get("keywords", []) if k.strip()])
+    keywords = [str(k).strip().lower()[:100] for k in it.get("keywords", []) if str(k).strip()]
+    item.keywords.set([Keyword.objects.get_or_create(name=k)[0] for k in keywords])
     info = infocats.get((first.main_category.slug, it.get("info_category")))
     for i, slug in enumerate(it["entities"]):
         Placement.objects.update_or_create(item=item, entity=entities[slug], defaults={"info_category": info if i == 0 else None})

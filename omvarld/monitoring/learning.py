@@ -32,6 +32,8 @@ class Models:
             return []
         pipe, theme_ids = self.themes
         probabilities = pipe.predict_proba([text])[0]
+        if len(theme_ids) == 1 and len(probabilities) == 2:
+            probabilities = probabilities[1:]  # one theme is a binary problem: keep P(theme)
         return [Tag("theme", theme_ids[k], "model", "", round(float(p), 3))
                 for k, p in enumerate(probabilities) if p >= THEME_THRESHOLD]
 
@@ -63,7 +65,8 @@ def train(decisions: list[tuple[str, str, list[int]]]) -> Models | None:
         relevance = make_pipeline(_vectoriser(), LogisticRegression(max_iter=1000, class_weight="balanced"))
         relevance.fit(texts, picked)
     themes = None
-    labelled = [(d[0], d[2]) for d in decisions if d[1] == "picked" and d[2]]
+    # Picked entries carry their confirmed themes; discarded ones serve as negatives for all.
+    labelled = [(d[0], d[2] if d[1] == "picked" else []) for d in decisions if d[1] in ("picked", "discarded")]
     counts: dict[int, int] = {}
     for _t, ids in labelled:
         for i in ids:

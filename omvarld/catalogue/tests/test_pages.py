@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from omvarld.core.models import Entity, Item
+from omvarld.core.models import Entity, Item, Placement
 
 
 def test_start_page_offers_the_main_categories(client, mini_map):
@@ -93,7 +93,7 @@ def test_bad_filters_get_messages_not_errors(client, mini_map):
 
 def test_whats_new_lists_recent_items_with_flags(client, mini_map):
     item = Item.objects.get(title="HOFOR district heating")
-    Item.objects.filter(pk=item.pk).update(created_at=timezone.now() - dt.timedelta(days=2))
+    Item.objects.filter(pk=item.pk).update(created_at=timezone.now() - dt.timedelta(days=2), updated_at=timezone.now() - dt.timedelta(days=2))
     old = Item.objects.get(title="C40 annual report")
     Item.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=300), updated_at=timezone.now() - dt.timedelta(days=1))
     gone = Item.objects.get(title__startswith="Amsterdam Circular")
@@ -105,11 +105,14 @@ def test_whats_new_lists_recent_items_with_flags(client, mini_map):
 
 
 def test_category_flags_entity_with_new_item(client, mini_map):
-    Item.objects.filter(title="HOFOR district heating").update(created_at=timezone.now())
     Entity.objects.update(created_at=timezone.now() - dt.timedelta(days=400))
     html = client.get("/categories/cities/").content.decode()
+    assert "Uppdaterad" not in html[html.index("Köpenhamn") : html.index("Köpenhamn") + 300]
+    item = Item.objects.create(title="Nytt om fjärrvärme", status=Item.Status.PUBLISHED)
+    Placement.objects.create(item=item, entity=Entity.objects.get(slug="copenhagen"))
+    html = client.get("/categories/cities/").content.decode()
     copenhagen = html[html.index("Köpenhamn") : html.index("Köpenhamn") + 300]
-    assert "Uppdaterad" in copenhagen
+    assert "Uppdaterad" in copenhagen and "2 poster" in copenhagen
 
 
 def test_unknown_urls_give_a_friendly_404(client, mini_map):

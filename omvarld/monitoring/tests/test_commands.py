@@ -63,7 +63,7 @@ def test_inspect_unusable_input_fails_with_plain_error(tmp_path, content):
 def test_inspect_refuses_private_addresses():
     with pytest.raises(CommandError) as exc:
         call_command("inspect", "http://127.0.0.1:9/feed")
-    assert "this machine" in str(exc.value)
+    assert "den här datorn" in str(exc.value)  # commands speak the site's language, Swedish by default
 
 
 def test_opml_commands_round_trip(data_dir, tmp_path):
@@ -71,7 +71,7 @@ def test_opml_commands_round_trip(data_dir, tmp_path):
         try:
             run("import-opml", str(path))
         except CommandError as exc:  # malformed lists give a clean error
-            assert "could not be read" in str(exc) or "entities" in str(exc), path
+            assert "kunde inte läsas" in str(exc) or "entiteter" in str(exc), (path, str(exc))
     count = Source.objects.count()
     assert count > 200
     out = tmp_path / "out.opml"

@@ -15,6 +15,7 @@ def editor(client, django_user_model):
     user = django_user_model.objects.create_user("ed", password="pw")
     assign_role(user, "editor")
     client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
     return user
 
 
@@ -65,8 +66,8 @@ def test_health_page_and_pause_resume(client, editor, loopback, server):
 def test_health_page_in_swedish(client, editor, loopback, server):
     source = make_source(server.add("/gone", b"", 410))
     fetch(source)
-    client.cookies["django_language"] = "sv"
-    page = client.get(reverse("monitoring:source", args=[source.pk]), HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    page = client.get(reverse("monitoring:source", args=[source.pk])).content.decode()
     assert "Källan finns inte längre" in page
 
 

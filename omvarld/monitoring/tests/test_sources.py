@@ -15,6 +15,14 @@ from omvarld.monitoring.models import Entry, FetchLog, Source
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>Test feed</title><link>https://example.org/</link>
 {items}
