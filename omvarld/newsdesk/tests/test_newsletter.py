@@ -34,7 +34,8 @@ def test_command_builds_the_draft(notice):
     assert NewsletterDraft.objects.get().html
 
 
-def test_editor_edits_and_hands_over_without_a_sender(editor_client, notice, editor):
+def test_editor_edits_and_hands_over_without_a_sender(editor_client, notice, editor, monkeypatch):
+    monkeypatch.setattr(actions, "_sender", lambda: None)
     draft = actions.build_newsletter_draft(user=editor)
     response = editor_client.post(f"/news/newsletters/{draft.pk}/", {"subject": "Veckans omvärld", "html": "<p>Hej</p>", "text": "Hej"})
     assert response.status_code == 302
@@ -62,3 +63,11 @@ def test_hand_over_calls_the_sender(notice, editor, monkeypatch):
 
 def test_member_cannot_see_drafts(member_client, notice):
     assert member_client.get("/news/newsletters/").status_code == 403
+
+
+def test_hand_over_reaches_the_subscriptions_app(editor_client, notice, editor):
+    draft = actions.build_newsletter_draft(user=editor)
+    assert actions._sender() is not None
+    editor_client.post(f"/news/newsletters/{draft.pk}/hand-over/")
+    draft.refresh_from_db()
+    assert draft.status == NewsletterDraft.Status.HANDED_OVER and draft.handed_over_at
