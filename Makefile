@@ -21,8 +21,8 @@ run: $(STAMP)
 
 # The suite runs on SQLite, then on PostgreSQL when DATABASE_URL (or TEST_DATABASE_URL) names one.
 test: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -q
-	@if [ -n "$(TEST_DATABASE_URL)" ]; then DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider -q -m "not browser"; fi
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2
+	@if [ -n "$(TEST_DATABASE_URL)" ]; then DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider -q -n 2 -m "not browser"; fi
 
 bench: $(STAMP)
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
