@@ -82,10 +82,10 @@ class Context:
         )
         if cls._cached and cls._cached[0] == version:
             return cls._cached[1]
-        entities = list(Entity.objects.alive())
+        entities = list(Entity.objects.alive().select_related("main_category"))
         themes = [t for t in Theme.objects.alive() if t.merged_into_id is None]
         ctx = cls(
-            [(e.pk, [e.name_sv, e.name_en], e.alias_list()) for e in entities],
+            [(e.pk, [e.name_sv, e.name_en], e.alias_list(), e.main_category.slug == "cities") for e in entities],
             [(t.pk, [t.label_sv, *_lines(t.synonyms_sv)], [t.label_en, *_lines(t.synonyms_en)]) for t in themes],
             entity_priority={e.pk: (e.priority if e.is_watched else 3) for e in entities},
             models=learning.load_models(),

@@ -54,27 +54,55 @@ class _Name:
     entity_id: int
     form: tuple[str, ...]  # the name's tokens as written
     method: str  # name, alias or acronym
+    place: bool = False  # a city or other place: its name is checked against its context
+
+
+# A place name followed by one of these is part of another name: a newspaper, a club, a
+# university, a stock index ("New York Times", "Manchester United", "Göteborgs universitet").
+ORGANISATION_HEADS = frozenset("""
+times post globe herald tribune journal chronicle gazette telegraph examiner star standard
+united city fc ff if ik bk aik bois celtics hawks braves falcons bruins canucks raptors giants
+yankees mets knicks rangers nets jets red sox dynamo composite index exchange stock
+universitet university universitetet högskola högskolan tingsrätt tingsrätten hovrätt hovrätten
+börs börsen
+""".split())
+# Words of sport: a city named in such a sentence without "in"/"i" before it is usually a team.
+SPORT_WORDS = frozenset("""
+match matchen matcher matchens seger segern segrar vann vinner förlust förlorade ligan liga league
+tabellen tvåan trean ettan serieledare allsvenskan superettan shl hockeyallsvenskan derby derbyt
+poäng mål målet spelar spelade spelet spel fotboll fotbollen hockey bandy cup final finalen semifinal
+kvartsfinal premier laliga bundesliga champions tränare coach striker goal goals scored win wins won
+beat defeat season playoff playoffs team lag laget
+""".split())
+LOCATIVE = frozenset("i in från from vid at till to utanför outside near nära kring around of av på".split())
+# Capitalised words that may stand before a place name in a title without making it another name.
+_TITLE_WORDS = LOCATIVE | frozenset("and och the for för with med by on about om en ett a an as is are was if when but men när while since after "
+    "before efter innan där here there so så then sedan only bara also även like som than än".split())
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 
 
 class EntityMatcher:
-    """Finds entity names in text; build it once per batch from ``(id, names, aliases)``."""
+    """Finds entity names in text; build it once per batch from ``(id, names, aliases[, is_place])``."""
 
     def __init__(self, entities):
         self.index: dict[tuple[str, ...], list[_Name]] = {}
         self.max_len = 1
-        for entity_id, names, aliases in entities:
+        for entity_id, names, aliases, *rest in entities:
+            place = bool(rest and rest[0])
             for method, values in (("name", names), ("alias", aliases)):
                 for value in values:
                     form = tuple(tokens(value))
                     if not form:
                         continue
                     kind = "acronym" if is_acronym(value) else method
-                    self.index.setdefault(tuple(t.lower() for t in form), []).append(_Name(entity_id, form, kind))
+                    self.index.setdefault(tuple(t.lower() for t in form), []).append(_Name(entity_id, form, kind, place))
                     self.max_len = max(self.max_len, len(form))
         self.first = {key[0] for key in self.index}
 
     def find(self, text: str) -> list[Tag]:
-        words = tokens(text)
+        text = _IGNORED.sub(lambda m: " " * len(m.group()), text)
+        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        words = [w for w, _s, _e in spans]
         lower = [w.lower() for w in words]
         found: dict[int, Tag] = {}
         first = self.first
@@ -101,9 +129,46 @@ class EntityMatcher:
                         continue
                     elif genitive and name.form[-1][-1:].lower() in ("s", "x", "z"):
                         continue
+                    if name.place and (len(name.form) <= 2 or name.method == "name") and not _place_in_context(text, spans, i, i + n, genitive):
+                        continue
                     found[name.entity_id] = Tag("entity", name.entity_id, name.method, " ".join(seen), 1.0)
                 break
         return list(found.values())
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """True when only one space (no punctuation) separates two tokens."""
+    return text[end:start] == " "
+
+
+def _place_in_context(text: str, spans, i: int, j: int, genitive: bool) -> bool:
+    """Whether the place name at tokens ``i:j`` names the place, not a club, paper or other place."""
+    if j < len(spans) and _joined(text, spans[j - 1][2], spans[j][1]):
+        following = spans[j][0]
+        if following.lower() in ORGANISATION_HEADS:
+            return False
+        if genitive and following[:1].isupper():
+            return False  # Swedish "Stockholms Arkitektförening", "Göteborgs Universitet"
+    if i > 0 and _joined(text, spans[i - 1][2], spans[i][1]):
+        before = spans[i - 1][0]
+        if before[:1].isupper() and before.lower() not in _TITLE_WORDS and not before.endswith("s"):
+            return False  # "South Portland", "Smittskydd Stockholm", "Swift NYC": another place or a name
+        if before.isdigit():
+            return False  # "P4 Göteborg", a channel or a route
+    sentence = set()
+    k = i
+    while k > 0 and i - k < 40 and not _SENTENCE_END.search(text, spans[k - 1][2], spans[k][1] + 1):
+        k -= 1
+        sentence.add(spans[k][0].lower())
+    k = j - 1
+    while k + 1 < len(spans) and k - j < 40 and not _SENTENCE_END.search(text, spans[k][2], spans[k + 1][1] + 1):
+        k += 1
+        sentence.add(spans[k][0].lower())
+    if sentence & SPORT_WORDS:
+        before = spans[i - 1][0].lower() if i > 0 else ""
+        if before not in LOCATIVE:
+            return False
+    return True
 
 
 @lru_cache(maxsize=4)
