@@ -128,7 +128,7 @@ def tag(item: Prepared, ctx: Context, *, source_entities=()) -> None:
     tags = ctx.entities.find(body)
     named = {t.target_id for t in tags}
     tags += [Tag("entity", eid, "source", "", 0.9) for eid in source_entities if eid not in named]
-    theme_tags = ctx.themes.find(body)
+    theme_tags = ctx.themes.find(body, item.language)
     if ctx.models is not None:
         ruled = {t.target_id for t in theme_tags}
         theme_tags += [t for t in ctx.models.themes_for(body) if t.target_id not in ruled]

@@ -181,38 +181,83 @@ def stem(word: str, language: str) -> str:
     return _stemmer(language).stemWord(word)
 
 
+WEAK_TERM_WEIGHT = 0.5  # a single word: common words ("policy", "housing") are weak evidence alone
+STRONG_TERM_WEIGHT = 1.0  # a phrase ("district heating") or a long compound ("fjärrvärme")
+THEME_THRESHOLD = 1.0
+MAX_INFLECTION = 2  # letters of a theme word the text may lack after their shared stem ("pumps"/"pump")
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _same_word(term_word: str, seen: str) -> bool:
+    """Stems alike and the difference only an ending: "governance" is not "government"."""
+    return len(term_word) - _shared_prefix(term_word, seen) <= MAX_INFLECTION
+
+
+def term_weight(term: str, language: str) -> float:
+    words = tokens(term)
+    if len(words) > 1:
+        return STRONG_TERM_WEIGHT
+    word = words[0] if words else ""
+    # Swedish writes compounds as one word: a long one is as specific as an English phrase.
+    if language == "sv" and len(word) >= 10:
+        return STRONG_TERM_WEIGHT
+    return WEAK_TERM_WEIGHT
+
+
 class ThemeMatcher:
-    """Finds theme labels and synonyms in text; build it once per batch from ``(id, sv, en)``."""
+    """Finds theme labels and synonyms in text; build it once per batch from ``(id, sv, en)``.
+
+    Each term found adds its weight to its theme's evidence (once per term); a theme needs
+    ``THEME_THRESHOLD``: one phrase or long compound, or two different single words. Text in a
+    known language is matched against that language's terms only.
+    """
 
     def __init__(self, themes):
-        self.index: dict[str, dict[tuple[str, ...], tuple[int, str]]] = {"sv": {}, "en": {}}
+        self.index: dict[str, dict[tuple[str, ...], list[tuple[int, str, tuple[str, ...], float]]]] = {"sv": {}, "en": {}}
         self.max_len = 1
         for theme_id, terms_sv, terms_en in themes:
             for language, terms in (("sv", terms_sv), ("en", terms_en)):
                 for term in terms:
-                    key = tuple(stem(t.lower(), language) for t in tokens(term))
+                    words = tuple(t.lower() for t in tokens(term))
+                    key = tuple(stem(t, language) for t in words)
                     if key:
-                        self.index[language][key] = (theme_id, term)
+                        self.index[language].setdefault(key, []).append((theme_id, term, words, term_weight(term, language)))
                         self.max_len = max(self.max_len, len(key))
 
-    def find(self, text: str) -> list[Tag]:
+    def find(self, text: str, language: str = "") -> list[Tag]:
         lower = [w.lower() for w in tokens(text)]
-        hits: dict[int, list[str]] = {}
-        for language, index in self.index.items():
+        evidence: dict[int, dict[str, float]] = {}
+        languages = [language] if language in self.index else list(self.index)
+        for lang in languages:
+            index = self.index[lang]
             if not index:
                 continue
-            stems = [stem(w, language) for w in lower]
+            stems = [stem(w, lang) for w in lower]
             for i in range(len(stems)):
                 for n in range(1, min(self.max_len, len(stems) - i) + 1):
-                    hit = index.get(tuple(stems[i:i + n]))
-                    if hit:
-                        terms = hits.setdefault(hit[0], [])
-                        if hit[1] not in terms:
-                            terms.append(hit[1])
+                    hits = index.get(tuple(stems[i:i + n]))
+                    if not hits:
+                        continue
+                    seen = lower[i:i + n]
+                    for theme_id, term, words, weight in hits:
+                        if all(_same_word(w, s) for w, s in zip(words, seen)):
+                            evidence.setdefault(theme_id, {})[term] = weight
         tags = []
-        for theme_id, terms in hits.items():
-            confidence = min(0.95, 0.6 + 0.15 * (len(terms) - 1))
-            tags.append(Tag("theme", theme_id, "synonym", ", ".join(terms[:5]), confidence))
+        for theme_id, terms in evidence.items():
+            total = sum(terms.values())
+            if total < THEME_THRESHOLD:
+                continue
+            ordered = sorted(terms, key=lambda t: -terms[t])
+            confidence = min(0.95, 0.45 + 0.15 * total)
+            tags.append(Tag("theme", theme_id, "synonym", ", ".join(ordered[:5]), confidence))
         return tags
 
 

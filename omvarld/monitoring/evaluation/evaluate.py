@@ -42,7 +42,9 @@ def demo_context(path: Path = DEMO):
 
 def predict(ctx, text: str) -> tuple[set, set]:
     entities = {t.target_id for t in ctx.entities.find(text)}
-    themes = {t.target_id for t in ctx.themes.find(text)}
+    from omvarld.monitoring.text import detect_language
+
+    themes = {t.target_id for t in ctx.themes.find(text, detect_language(text))}
     return entities, themes
 
 
