@@ -37,7 +37,9 @@ class Tag:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(_IGNORED.sub(" ", text))
+    if "://" in text or "www." in text or "@" in text:
+        text = _IGNORED.sub(" ", text)
+    return _TOKEN.findall(text)
 
 
 def is_acronym(name: str) -> bool:
@@ -98,17 +100,20 @@ class EntityMatcher:
                     self.index.setdefault(tuple(t.lower() for t in form), []).append(_Name(entity_id, form, kind, place))
                     self.max_len = max(self.max_len, len(form))
         self.first = {key[0] for key in self.index}
+        self.starts = self.first | {f + "s" for f in self.first}  # and their genitives
 
     def find(self, text: str) -> list[Tag]:
-        text = _IGNORED.sub(lambda m: " " * len(m.group()), text)
-        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        words = [w for w, _s, _e in spans]
-        lower = [w.lower() for w in words]
+        if "://" in text or "www." in text or "@" in text:
+            text = _IGNORED.sub(lambda m: " " * len(m.group()), text)
+        words = _TOKEN.findall(text)
+        lower = text.lower()
+        lower = _TOKEN.findall(lower) if len(lower) == len(text) else [w.lower() for w in words]
+        spans = None  # token offsets, found only when a place name needs its context checked
         found: dict[int, Tag] = {}
-        first = self.first
-        for i, word in enumerate(lower):
-            if word not in first and not (word.endswith("s") and word[:-1] in first):
-                continue
+        starts = self.starts
+        if starts.isdisjoint(lower):
+            return []
+        for i in [i for i, word in enumerate(lower) if word in starts]:
             for n in range(min(self.max_len, len(words) - i), 0, -1):
                 key = tuple(lower[i:i + n])
                 hits = self.index.get(key)
@@ -129,8 +134,11 @@ class EntityMatcher:
                         continue
                     elif genitive and name.form[-1][-1:].lower() in ("s", "x", "z"):
                         continue
-                    if name.place and (len(name.form) <= 2 or name.method == "name") and not _place_in_context(text, spans, i, i + n, genitive):
-                        continue
+                    if name.place and (len(name.form) <= 2 or name.method == "name"):
+                        if spans is None:
+                            spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+                        if not _place_in_context(text, spans, i, i + n, genitive):
+                            continue
                     found[name.entity_id] = Tag("entity", name.entity_id, name.method, " ".join(seen), 1.0)
                 break
         return list(found.values())
@@ -231,6 +239,8 @@ class ThemeMatcher:
                     if key:
                         self.index[language].setdefault(key, []).append((theme_id, term, words, term_weight(term, language)))
                         self.max_len = max(self.max_len, len(key))
+        self.first = {language: {key[0] for key in index} for language, index in self.index.items()}
+        self._stems: dict[str, dict[str, str]] = {"sv": {}, "en": {}}
 
     def find(self, text: str, language: str = "") -> list[Tag]:
         lower = [w.lower() for w in tokens(text)]
@@ -240,8 +250,20 @@ class ThemeMatcher:
             index = self.index[lang]
             if not index:
                 continue
-            stems = [stem(w, lang) for w in lower]
-            for i in range(len(stems)):
+            cache = self._stems[lang]
+            if len(cache) > 200_000:
+                cache.clear()
+            stemmer = _stemmer(lang)
+            stems = []
+            for w in lower:
+                st = cache.get(w)
+                if st is None:
+                    st = cache[w] = stemmer.stemWord(w)
+                stems.append(st)
+            first = self.first[lang]
+            for i, st in enumerate(stems):
+                if st not in first:
+                    continue
                 for n in range(1, min(self.max_len, len(stems) - i) + 1):
                     hits = index.get(tuple(stems[i:i + n]))
                     if not hits:
