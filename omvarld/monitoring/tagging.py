@@ -254,16 +254,14 @@ class ThemeMatcher:
             if len(cache) > 200_000:
                 cache.clear()
             stemmer = _stemmer(lang)
-            stems = []
-            for w in lower:
-                st = cache.get(w)
-                if st is None:
-                    st = cache[w] = stemmer.stemWord(w)
-                stems.append(st)
+            for w in set(lower).difference(cache):
+                cache[w] = stemmer.stemWord(w)
             first = self.first[lang]
-            for i, st in enumerate(stems):
-                if st not in first:
-                    continue
+            starts = [i for i, w in enumerate(lower) if cache[w] in first]
+            if not starts:
+                continue
+            stems = [cache[w] for w in lower]
+            for i in starts:
                 for n in range(1, min(self.max_len, len(stems) - i) + 1):
                     hits = index.get(tuple(stems[i:i + n]))
                     if not hits:
