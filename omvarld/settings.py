@@ -36,7 +36,12 @@ WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for 
 
 # The "what's new" window (MISSION M6): items added or updated within it are flagged.
 NEW_DAYS = envint("OMVARLD_NEW_DAYS", 30, "Days an added or updated item stays flagged new/updated")
+# Sign-in (MISSION X2): emailed links expire and work once; failed tries are limited per user name.
+SIGNIN_LINK_MINUTES = envint("OMVARLD_SIGNIN_LINK_MINUTES", 30, "Minutes an emailed sign-in link stays valid")
+INVITE_DAYS = envint("OMVARLD_INVITE_DAYS", 7, "Days the sign-in link in an invitation stays valid")
+SIGNIN_MAX_FAILURES = envint("OMVARLD_SIGNIN_MAX_FAILURES", 5, "Failed sign-ins per user name within 15 minutes before further tries are refused")
 # Tests point fetching at a local server; production must never reach loopback or private ranges.
+DIGEST_PLAN_INTERVAL = envint("OMVARLD_DIGEST_PLAN_INTERVAL", 60, "Seconds between a worker's passes that plan due digests and queue their sending")
 FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
 # Monitoring (omvarld.monitoring): limits of each fetch and of the scheduler.
 FETCH_MAX_MB = envint("OMVARLD_FETCH_MAX_MB", 10, "Largest response body read from a source, in MB after decompression")
@@ -61,6 +66,7 @@ INSTALLED_APPS = [
     "omvarld.core",
     "omvarld.accounts",
     "omvarld.catalogue",
+    "omvarld.editorial",
     "omvarld.demo",
     "omvarld.subscriptions",
     "omvarld.monitoring",
@@ -93,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "omvarld.core.context_processors.site",
+                "omvarld.accounts.context_processors.capabilities",
             ],
         },
     },

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("omvarld.accounts.urls")),
+    path("editorial/", include("omvarld.editorial.urls")),
     path("subscriptions/", include("omvarld.subscriptions.urls")),
     path("monitoring/", include("omvarld.monitoring.urls")),
     path("", include("omvarld.catalogue.urls")),

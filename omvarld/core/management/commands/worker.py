@@ -22,9 +22,12 @@ class Command(BaseCommand):
                 concurrency=settings.FETCH_CONCURRENCY, per_host=settings.FETCH_PER_HOST,
                 host_delay=settings.FETCH_HOST_DELAY_MS / 1000, progress=self._progress if opts["verbosity"] >= 1 else None,
             )
+        from omvarld import schedules
+
         if opts["once"]:
             if scheduler:
                 scheduler.run(once=True)
+            schedules.plan_and_queue_digests()
             call_command("db_worker", "--queue-name", "*", "--batch")
             return
         # The scheduler runs in a thread; db_worker keeps the main thread, where it handles
@@ -33,11 +36,15 @@ class Command(BaseCommand):
         if scheduler:
             thread = threading.Thread(target=scheduler.run, name="scheduler", daemon=True)
             thread.start()
+        periodic_stop = threading.Event()
+        periodic = threading.Thread(target=schedules.run_periodic, args=(periodic_stop,), name="periodic", daemon=True)
+        periodic.start()
         try:
             # django-tasks-db's worker claims each task with a row lock, so several workers on
             # several machines sharing one PostgreSQL never run the same task twice.
             call_command("db_worker", "--queue-name", "*")
         finally:
+            periodic_stop.set()
             if scheduler:
                 scheduler.stop.set()
                 thread.join(timeout=60)

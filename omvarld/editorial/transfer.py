@@ -1,0 +1,151 @@
+"""The whole site as one JSON file, and back (MISSION X5).
+
+An export holds the taxonomy, entities, items, suggestions, the revision history and the users
+(without passwords or sign-in links), with a format name, a version and a checksum. Importing
+checks all of that before writing anything, loads into an empty database in one transaction,
+and so either loads everything or changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core import serializers
+from django.core.management.color import no_style
+from django.core.serializers.base import DeserializationError
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
+
+from omvarld.accounts.roles import ROLES, assign_role, role_of
+from omvarld.core import indexing
+from omvarld.editorial import revisions
+
+FORMAT = "omvarld-export"
+VERSION = 1
+# In dependency order: each model only refers to models above it.
+MODELS = [
+    "core.region", "core.theme", "core.keyword", "core.maincategory", "core.infocategory", "core.entity",
+    "core.entitysection", "core.entityrelation", "core.item", "core.placement",
+    "editorial.suggestion", "editorial.suggestionevent", "editorial.revision",
+]
+USER_FIELDS = ["username", "email", "first_name", "last_name", "is_active", "date_joined", "last_login"]
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; the message says why. Nothing was changed."""
+
+
+def _checksum(records: dict) -> str:
+    return hashlib.sha256(json.dumps(records, sort_keys=True, cls=DjangoJSONEncoder).encode()).hexdigest()
+
+
+def _users() -> list[dict]:
+    out = []
+    for user in get_user_model().objects.order_by("pk"):
+        fields = {name: getattr(user, name) for name in USER_FIELDS}
+        fields["role"] = role_of(user) or ""
+        out.append({"pk": user.pk, "fields": fields})
+    return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
+
+
+def export_site() -> dict:
+    records = {"auth.user": _users()}
+    for label in MODELS:
+        model = apps.get_model(label)
+        rows = serializers.serialize("python", model._base_manager.order_by("pk"))
+        records[label] = json.loads(json.dumps([{"pk": r["pk"], "fields": r["fields"]} for r in rows], cls=DjangoJSONEncoder))
+    return {
+        "format": FORMAT, "version": VERSION, "exported_at": timezone.now().isoformat(),
+        "counts": {label: len(rows) for label, rows in records.items()},
+        "checksum": _checksum(records), "records": records,
+    }
+
+
+def write_export(stream) -> dict:
+    data = export_site()
+    json.dump(data, stream, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    return data["counts"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Import
+
+
+def read_export(text: str) -> dict:
+    """Parse and check an export file; raise ImportRefused with a clear reason if it is not one."""
+    try:
+        data = json.loads(text)
+    except ValueError as e:
+        raise ImportRefused(f"The file is not valid JSON (damaged or cut short?): {e}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ImportRefused("This is not an Omvärld export: the file has no \"format\": \"omvarld-export\" marker.")
+    if data.get("version") != VERSION:
+        raise ImportRefused(f"The export has format version {data.get('version')!r}; this Omvärld reads version {VERSION}.")
+    records = data.get("records")
+    if not isinstance(records, dict):
+        raise ImportRefused("The export has no records.")
+    unknown = set(records) - {"auth.user", *MODELS}
+    if unknown:
+        raise ImportRefused(f"The export holds kinds of records this Omvärld does not know: {', '.join(sorted(unknown))}.")
+    for label, rows in records.items():
+        if not isinstance(rows, list) or not all(isinstance(r, dict) and "pk" in r and isinstance(r.get("fields"), dict) for r in rows):
+            raise ImportRefused(f"The records of {label} are malformed.")
+    if data.get("checksum") != _checksum(records):
+        raise ImportRefused("The checksum does not match: the file was changed or damaged after it was exported.")
+    return data
+
+
+def _content_present() -> list[str]:
+    labels = ["auth.user", *MODELS]
+    return [label for label in labels if apps.get_model(label)._base_manager.exists()]
+
+
+def import_site(data: dict) -> dict[str, int]:
+    """Load a checked export into an empty database; all or nothing."""
+    present = _content_present()
+    if present:
+        raise ImportRefused(f"The database is not empty (it has {', '.join(present)}); import needs an empty one, e.g. after `omvarld migrate` on a new database.")
+    records = data["records"]
+    try:
+        with transaction.atomic(), indexing.paused(), revisions.paused():
+            with connection.constraint_checks_disabled():
+                _load_users(records.get("auth.user", []))
+                for label in MODELS:
+                    rows = [{"model": label, "pk": r["pk"], "fields": r["fields"]} for r in records.get(label, [])]
+                    for obj in serializers.deserialize("python", rows):
+                        obj.save()
+            connection.check_constraints()
+            _reset_sequences()
+    except (DeserializationError, IntegrityError, DatabaseError, ValueError, TypeError, KeyError, LookupError) as e:
+        raise ImportRefused(f"The export could not be loaded, so nothing was changed: {e}") from None
+    indexing.reindex_all()
+    return {label: len(rows) for label, rows in records.items()}
+
+
+def _load_users(rows: list[dict]) -> None:
+    User = get_user_model()
+    for row in rows:
+        fields = dict(row["fields"])
+        role = fields.pop("role", "")
+        unknown = set(fields) - set(USER_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown user fields {sorted(unknown)}")
+        user = User(pk=row["pk"], **{k: User._meta.get_field(k).to_python(v) for k, v in fields.items()})
+        user.set_unusable_password()  # exports carry no secrets; users sign in by link or reset
+        user.save()
+        if role:
+            if role not in ROLES:
+                raise ValueError(f"unknown role {role!r}")
+            assign_role(user, role)
+
+
+def _reset_sequences() -> None:
+    models = [get_user_model(), *(apps.get_model(label) for label in MODELS)]
+    statements = connection.ops.sequence_reset_sql(no_style(), models)
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
