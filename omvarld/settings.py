@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "omvarld.demo",
     "omvarld.subscriptions",
     "omvarld.monitoring",
+    "omvarld.newsdesk",
+    "omvarld.api",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,8 @@ urlpatterns = [
     path("editorial/", include("omvarld.editorial.urls")),
     path("subscriptions/", include("omvarld.subscriptions.urls")),
     path("monitoring/", include("omvarld.monitoring.urls")),
+    path("news/", include("omvarld.newsdesk.urls")),
+    path("api/v1/", include("omvarld.api.urls")),
     path("", include("omvarld.catalogue.urls")),
 ]
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from omvarld.core.models import Entity, Item, Placement
 from omvarld.subscriptions import actions
-from omvarld.subscriptions.models import Delivery, Subscriber
+from omvarld.subscriptions.models import Delivery, Subscriber, Subscription
 from omvarld.subscriptions.schedule import next_slot, period_key
 from omvarld.subscriptions.tests.conftest import html_part, link, text_part
 from omvarld.subscriptions.tests.factories import age_items, follower, make_due
@@ -54,6 +54,8 @@ def test_running_again_sends_nothing_twice(aged_map, smtp):
 
 def test_next_mail_carries_only_what_changed_since_with_updates_marked(aged_map, smtp):
     sub = follower("c@example.org", ("everything", None, "daily"))
+    # The first mail belongs to yesterday's period, so today's is a new one whatever the hour.
+    Subscription.objects.filter(subscriber=sub).update(next_digest_at=timezone.now() - dt.timedelta(days=1))
     call_command("send-digests")
     smtp.wait_for(1)
     Delivery.objects.update(window_end=timezone.now() - dt.timedelta(hours=1))  # that was an hour ago

@@ -1,0 +1,91 @@
+"""Members send tips; the link is fetched safely and lands in the inbox marked as a tip."""
+
+import pytest
+
+from omvarld.monitoring.models import Entry
+from omvarld.newsdesk.models import Tip
+from omvarld.newsdesk.tests.conftest import ARTICLE
+
+
+def test_member_sends_a_tip_that_lands_in_the_inbox(member_client, member, editor, mini_map, web, client):
+    url = web.add("/story", ARTICLE)
+    response = member_client.post("/news/tips/new/", {"url": url, "note": "Relevant för Stockholm", "next": "/entities/oslo/"})
+    assert response.status_code == 302 and response["Location"] == "/entities/oslo/"
+    entry = Entry.objects.get()
+    assert entry.status == Entry.Status.TIP and "district heating" in entry.title
+    tip = Tip.objects.get()
+    assert (tip.entry, tip.sender, tip.note) == (entry, member, "Relevant för Stockholm")
+    assert any(t.entity and t.entity.slug == "copenhagen" for t in entry.tags.all())
+    client.force_login(editor)
+    html = client.get("/news/inbox/").content.decode()
+    assert entry.title in html and "mats" in html and "Relevant för Stockholm" in html
+
+
+@pytest.mark.parametrize(
+    "path,body,ctype,message",
+    [
+        ("/report.pdf", b"%PDF-1.4 ...", "application/pdf", "inte en webbsida"),
+        ("/gone", "missing", "text/plain", "404"),
+        ("/fake-html", "just some words", "text/html", "inte en webbsida"),
+    ],
+)
+def test_bad_links_are_refused_and_nothing_is_saved(member_client, mini_map, web, path, body, ctype, message):
+    url = web.add(path, body, ctype, status=404 if path == "/gone" else 200)
+    response = member_client.post("/news/tips/new/", {"url": url})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Entry.objects.exists() and not Tip.objects.exists()
+
+
+def test_private_addresses_are_refused(member_client, mini_map, web, settings):
+    url = web.add("/story", ARTICLE)
+    settings.FETCH_ALLOW_LOOPBACK = False
+    response = member_client.post("/news/tips/new/", {"url": url})
+    assert response.status_code == 400 and "127.0.0.1" in response.content.decode()  # the refused address is named
+    assert not Entry.objects.exists()
+
+
+def test_unreachable_link_is_refused(member_client, mini_map, web):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    response = member_client.post("/news/tips/new/", {"url": f"http://127.0.0.1:{port}/nothing"})
+    assert response.status_code == 400 and not Entry.objects.exists()
+
+
+def test_a_second_tip_on_the_same_story_joins_the_entry(member_client, mini_map, web):
+    url = web.add("/story", ARTICLE)
+    member_client.post("/news/tips/new/", {"url": url, "note": "one"})
+    member_client.post("/news/tips/new/", {"url": url, "note": "two"})
+    assert Entry.objects.count() == 1 and Tip.objects.count() == 2
+
+
+def test_visitors_must_sign_in_to_tip(client, mini_map):
+    assert client.get("/news/tips/new/").status_code == 302
+
+
+def test_tip_through_the_api_with_a_token(client, mini_map, web, member):
+    from omvarld.api.models import APIToken
+
+    raw = APIToken.issue(name="Partner", user=member)[1]
+    url = web.add("/story", ARTICLE)
+    response = client.post("/api/v1/tips", {"url": url, "note": "via API"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 201, response.content
+    assert response.json()["ok"] is True and Tip.objects.get().sender == member
+    refused = client.post("/api/v1/tips", {"url": web.add("/x.pdf", b"%PDF", "application/pdf")}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert refused.status_code == 400 and refused.json()["error"]["parameter"] == "url"
+    assert client.post("/api/v1/tips", {"url": url}, content_type="application/json").status_code == 401
+    assert client.post("/api/v1/tips", {"url": url}, content_type="application/json", HTTP_AUTHORIZATION="Bearer omv_wrong").status_code == 401
+
+
+def test_revoked_token_is_refused(client, mini_map, member):
+    from django.utils import timezone
+
+    from omvarld.api.models import APIToken
+
+    token, raw = APIToken.issue(name="Old", user=member)
+    APIToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    response = client.post("/api/v1/suggestions", {"url": "https://x.org"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert response.status_code == 401
