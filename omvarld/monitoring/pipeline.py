@@ -18,6 +18,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -82,10 +83,10 @@ class Context:
         )
         if cls._cached and cls._cached[0] == version:
             return cls._cached[1]
-        entities = list(Entity.objects.alive())
+        entities = list(Entity.objects.alive().select_related("main_category"))
         themes = [t for t in Theme.objects.alive() if t.merged_into_id is None]
         ctx = cls(
-            [(e.pk, [e.name_sv, e.name_en], e.alias_list()) for e in entities],
+            [(e.pk, [e.name_sv, e.name_en], e.alias_list(), e.main_category.slug == "cities") for e in entities],
             [(t.pk, [t.label_sv, *_lines(t.synonyms_sv)], [t.label_en, *_lines(t.synonyms_en)]) for t in themes],
             entity_priority={e.pk: (e.priority if e.is_watched else 3) for e in entities},
             models=learning.load_models(),
@@ -128,7 +129,7 @@ def tag(item: Prepared, ctx: Context, *, source_entities=()) -> None:
     tags = ctx.entities.find(body)
     named = {t.target_id for t in tags}
     tags += [Tag("entity", eid, "source", "", 0.9) for eid in source_entities if eid not in named]
-    theme_tags = ctx.themes.find(body)
+    theme_tags = ctx.themes.find(body, item.language)
     if ctx.models is not None:
         ruled = {t.target_id for t in theme_tags}
         theme_tags += [t for t in ctx.models.themes_for(body) if t.target_id not in ruled]
@@ -218,10 +219,13 @@ def near_duplicates(items: list[Prepared], *, now=None, exclude_source=None) -> 
         query |= Q(**{f"band{b}__in": values})
     stored = list(Entry.objects.filter(query, fetched_at__gte=since).values_list("id", "simhash", "cluster_id"))
     out: dict[int, list[tuple[int, int | None]]] = {}
+    if not stored:
+        return out
+    hashes = np.array([T.to_unsigned64(sh) for _e, sh, _c in stored], dtype=np.uint64)
     for n, i in usable:
-        for entry_id, sh, cluster_id in stored:
-            if T.hamming(i.simhash, sh) <= NEAR_DUPLICATE_BITS:
-                out.setdefault(n, []).append((entry_id, cluster_id))
+        close = np.flatnonzero(np.bitwise_count(hashes ^ np.uint64(i.simhash)) <= NEAR_DUPLICATE_BITS)
+        if len(close):
+            out[n] = [(stored[k][0], stored[k][2]) for k in close]
     return out
 
 
@@ -261,13 +265,31 @@ def store(source, items: list[Prepared], *, now=None) -> int:
             if entry is None:
                 continue
             for t in i.tags:
-                tags.append(EntryTag(entry=entry, entity_id=t.target_id if t.kind == "entity" else None,
-                                     theme_id=t.target_id if t.kind == "theme" else None,
-                                     confidence=t.confidence, method=t.method, matched=t.matched[:200]))
+                tags.append((entry.pk, t.target_id if t.kind == "entity" else None, t.target_id if t.kind == "theme" else None,
+                             t.confidence, t.method, t.matched[:200]))
             if n in near:
                 _join_cluster(entry, near[n], Cluster, Entry)
-        EntryTag.objects.bulk_create(tags)
+        _insert_tags(tags, EntryTag)
     return len(by_guid)
+
+
+def _insert_tags(rows, EntryTag) -> None:
+    """Tags are many small rows of plain values: one prepared INSERT run over all of them.
+
+    (``bulk_create`` builds a model instance and compiles every value of every row; for tags,
+    three to five per entry, that was a third of the pipeline's time.)
+    """
+    if not rows:
+        return
+    from django.db import connection
+
+    meta = EntryTag._meta
+    columns = [meta.get_field(f).column for f in ("entry", "entity", "theme", "confidence", "method", "matched")]
+    table = connection.ops.quote_name(meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _create_one_by_one(rows):

@@ -37,7 +37,9 @@ class Tag:
 
 
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(_IGNORED.sub(" ", text))
+    if "://" in text or "www." in text or "@" in text:
+        text = _IGNORED.sub(" ", text)
+    return _TOKEN.findall(text)
 
 
 def is_acronym(name: str) -> bool:
@@ -54,33 +56,64 @@ class _Name:
     entity_id: int
     form: tuple[str, ...]  # the name's tokens as written
     method: str  # name, alias or acronym
+    place: bool = False  # a city or other place: its name is checked against its context
+
+
+# A place name followed by one of these is part of another name: a newspaper, a club, a
+# university, a stock index ("New York Times", "Manchester United", "Göteborgs universitet").
+ORGANISATION_HEADS = frozenset("""
+times post globe herald tribune journal chronicle gazette telegraph examiner star standard
+united city fc ff if ik bk aik bois celtics hawks braves falcons bruins canucks raptors giants
+yankees mets knicks rangers nets jets red sox dynamo composite index exchange stock
+universitet university universitetet högskola högskolan tingsrätt tingsrätten hovrätt hovrätten
+börs börsen
+""".split())
+# Words of sport: a city named in such a sentence without "in"/"i" before it is usually a team.
+SPORT_WORDS = frozenset("""
+match matchen matcher matchens seger segern segrar vann vinner förlust förlorade ligan liga league
+tabellen tvåan trean ettan serieledare allsvenskan superettan shl hockeyallsvenskan derby derbyt
+poäng mål målet spelar spelade spelet spel fotboll fotbollen hockey bandy cup final finalen semifinal
+kvartsfinal premier laliga bundesliga champions tränare coach striker goal goals scored win wins won
+beat defeat season playoff playoffs team lag laget
+""".split())
+LOCATIVE = frozenset("i in från from vid at till to utanför outside near nära kring around of av på".split())
+# Capitalised words that may stand before a place name in a title without making it another name.
+_TITLE_WORDS = LOCATIVE | frozenset("and och the for för with med by on about om en ett a an as is are was if when but men när while since after "
+    "before efter innan där here there so så then sedan only bara also även like som than än".split())
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
 
 
 class EntityMatcher:
-    """Finds entity names in text; build it once per batch from ``(id, names, aliases)``."""
+    """Finds entity names in text; build it once per batch from ``(id, names, aliases[, is_place])``."""
 
     def __init__(self, entities):
         self.index: dict[tuple[str, ...], list[_Name]] = {}
         self.max_len = 1
-        for entity_id, names, aliases in entities:
+        for entity_id, names, aliases, *rest in entities:
+            place = bool(rest and rest[0])
             for method, values in (("name", names), ("alias", aliases)):
                 for value in values:
                     form = tuple(tokens(value))
                     if not form:
                         continue
                     kind = "acronym" if is_acronym(value) else method
-                    self.index.setdefault(tuple(t.lower() for t in form), []).append(_Name(entity_id, form, kind))
+                    self.index.setdefault(tuple(t.lower() for t in form), []).append(_Name(entity_id, form, kind, place))
                     self.max_len = max(self.max_len, len(form))
         self.first = {key[0] for key in self.index}
+        self.starts = self.first | {f + "s" for f in self.first}  # and their genitives
 
     def find(self, text: str) -> list[Tag]:
-        words = tokens(text)
-        lower = [w.lower() for w in words]
+        if "://" in text or "www." in text or "@" in text:
+            text = _IGNORED.sub(lambda m: " " * len(m.group()), text)
+        words = _TOKEN.findall(text)
+        lower = text.lower()
+        lower = _TOKEN.findall(lower) if len(lower) == len(text) else [w.lower() for w in words]
+        spans = None  # token offsets, found only when a place name needs its context checked
         found: dict[int, Tag] = {}
-        first = self.first
-        for i, word in enumerate(lower):
-            if word not in first and not (word.endswith("s") and word[:-1] in first):
-                continue
+        starts = self.starts
+        if starts.isdisjoint(lower):
+            return []
+        for i in [i for i, word in enumerate(lower) if word in starts]:
             for n in range(min(self.max_len, len(words) - i), 0, -1):
                 key = tuple(lower[i:i + n])
                 hits = self.index.get(key)
@@ -101,9 +134,49 @@ class EntityMatcher:
                         continue
                     elif genitive and name.form[-1][-1:].lower() in ("s", "x", "z"):
                         continue
+                    if name.place and (len(name.form) <= 2 or name.method == "name"):
+                        if spans is None:
+                            spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+                        if not _place_in_context(text, spans, i, i + n, genitive):
+                            continue
                     found[name.entity_id] = Tag("entity", name.entity_id, name.method, " ".join(seen), 1.0)
                 break
         return list(found.values())
+
+
+def _joined(text: str, end: int, start: int) -> bool:
+    """True when only one space (no punctuation) separates two tokens."""
+    return text[end:start] == " "
+
+
+def _place_in_context(text: str, spans, i: int, j: int, genitive: bool) -> bool:
+    """Whether the place name at tokens ``i:j`` names the place, not a club, paper or other place."""
+    if j < len(spans) and _joined(text, spans[j - 1][2], spans[j][1]):
+        following = spans[j][0]
+        if following.lower() in ORGANISATION_HEADS:
+            return False
+        if genitive and following[:1].isupper():
+            return False  # Swedish "Stockholms Arkitektförening", "Göteborgs Universitet"
+    if i > 0 and _joined(text, spans[i - 1][2], spans[i][1]):
+        before = spans[i - 1][0]
+        if before[:1].isupper() and before.lower() not in _TITLE_WORDS and not before.endswith("s"):
+            return False  # "South Portland", "Smittskydd Stockholm", "Swift NYC": another place or a name
+        if before.isdigit():
+            return False  # "P4 Göteborg", a channel or a route
+    sentence = set()
+    k = i
+    while k > 0 and i - k < 40 and not _SENTENCE_END.search(text, spans[k - 1][2], spans[k][1] + 1):
+        k -= 1
+        sentence.add(spans[k][0].lower())
+    k = j - 1
+    while k + 1 < len(spans) and k - j < 40 and not _SENTENCE_END.search(text, spans[k][2], spans[k + 1][1] + 1):
+        k += 1
+        sentence.add(spans[k][0].lower())
+    if sentence & SPORT_WORDS:
+        before = spans[i - 1][0].lower() if i > 0 else ""
+        if before not in LOCATIVE:
+            return False
+    return True
 
 
 @lru_cache(maxsize=4)
@@ -116,38 +189,95 @@ def stem(word: str, language: str) -> str:
     return _stemmer(language).stemWord(word)
 
 
+WEAK_TERM_WEIGHT = 0.5  # a single word: common words ("policy", "housing") are weak evidence alone
+STRONG_TERM_WEIGHT = 1.0  # a phrase ("district heating") or a long compound ("fjärrvärme")
+THEME_THRESHOLD = 1.0
+MAX_INFLECTION = 2  # letters of a theme word the text may lack after their shared stem ("pumps"/"pump")
+
+
+def _shared_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _same_word(term_word: str, seen: str) -> bool:
+    """Stems alike and the difference only an ending: "governance" is not "government"."""
+    return len(term_word) - _shared_prefix(term_word, seen) <= MAX_INFLECTION
+
+
+def term_weight(term: str, language: str) -> float:
+    words = tokens(term)
+    if len(words) > 1:
+        return STRONG_TERM_WEIGHT
+    word = words[0] if words else ""
+    # Swedish writes compounds as one word: a long one is as specific as an English phrase.
+    if language == "sv" and len(word) >= 10:
+        return STRONG_TERM_WEIGHT
+    return WEAK_TERM_WEIGHT
+
+
 class ThemeMatcher:
-    """Finds theme labels and synonyms in text; build it once per batch from ``(id, sv, en)``."""
+    """Finds theme labels and synonyms in text; build it once per batch from ``(id, sv, en)``.
+
+    Each term found adds its weight to its theme's evidence (once per term); a theme needs
+    ``THEME_THRESHOLD``: one phrase or long compound, or two different single words. Text in a
+    known language is matched against that language's terms only.
+    """
 
     def __init__(self, themes):
-        self.index: dict[str, dict[tuple[str, ...], tuple[int, str]]] = {"sv": {}, "en": {}}
+        self.index: dict[str, dict[tuple[str, ...], list[tuple[int, str, tuple[str, ...], float]]]] = {"sv": {}, "en": {}}
         self.max_len = 1
         for theme_id, terms_sv, terms_en in themes:
             for language, terms in (("sv", terms_sv), ("en", terms_en)):
                 for term in terms:
-                    key = tuple(stem(t.lower(), language) for t in tokens(term))
+                    words = tuple(t.lower() for t in tokens(term))
+                    key = tuple(stem(t, language) for t in words)
                     if key:
-                        self.index[language][key] = (theme_id, term)
+                        self.index[language].setdefault(key, []).append((theme_id, term, words, term_weight(term, language)))
                         self.max_len = max(self.max_len, len(key))
+        self.first = {language: {key[0] for key in index} for language, index in self.index.items()}
+        self._stems: dict[str, dict[str, str]] = {"sv": {}, "en": {}}
 
-    def find(self, text: str) -> list[Tag]:
+    def find(self, text: str, language: str = "") -> list[Tag]:
         lower = [w.lower() for w in tokens(text)]
-        hits: dict[int, list[str]] = {}
-        for language, index in self.index.items():
+        evidence: dict[int, dict[str, float]] = {}
+        languages = [language] if language in self.index else list(self.index)
+        for lang in languages:
+            index = self.index[lang]
             if not index:
                 continue
-            stems = [stem(w, language) for w in lower]
-            for i in range(len(stems)):
+            cache = self._stems[lang]
+            if len(cache) > 200_000:
+                cache.clear()
+            stemmer = _stemmer(lang)
+            for w in set(lower).difference(cache):
+                cache[w] = stemmer.stemWord(w)
+            first = self.first[lang]
+            starts = [i for i, w in enumerate(lower) if cache[w] in first]
+            if not starts:
+                continue
+            stems = [cache[w] for w in lower]
+            for i in starts:
                 for n in range(1, min(self.max_len, len(stems) - i) + 1):
-                    hit = index.get(tuple(stems[i:i + n]))
-                    if hit:
-                        terms = hits.setdefault(hit[0], [])
-                        if hit[1] not in terms:
-                            terms.append(hit[1])
+                    hits = index.get(tuple(stems[i:i + n]))
+                    if not hits:
+                        continue
+                    seen = lower[i:i + n]
+                    for theme_id, term, words, weight in hits:
+                        if all(_same_word(w, s) for w, s in zip(words, seen)):
+                            evidence.setdefault(theme_id, {})[term] = weight
         tags = []
-        for theme_id, terms in hits.items():
-            confidence = min(0.95, 0.6 + 0.15 * (len(terms) - 1))
-            tags.append(Tag("theme", theme_id, "synonym", ", ".join(terms[:5]), confidence))
+        for theme_id, terms in evidence.items():
+            total = sum(terms.values())
+            if total < THEME_THRESHOLD:
+                continue
+            ordered = sorted(terms, key=lambda t: -terms[t])
+            confidence = min(0.95, 0.45 + 0.15 * total)
+            tags.append(Tag("theme", theme_id, "synonym", ", ".join(ordered[:5]), confidence))
         return tags
 
 

@@ -55,11 +55,33 @@ THEMES = ThemeMatcher([
     ("Fjärrvärmen byggs ut i Umeå", {10}),
     ("New heat pumps for district heating networks", {10}),
     ("Kollektivtrafiken blir gratis för unga", {11}),
-    ("Cycling to work doubled", {11}),
+    ("Cycling to work doubled as public transport fares rose", {11}),
+    ("Cycling to work doubled", set()),  # one common word alone is weak evidence
+    ("Mobility and cycling plans", {11}),  # two different words are enough
+    ("A new mobile phone", set()),  # "mobile" shares a stem with "mobility" but is another word
     ("A story about football", set()),
 ])
 def test_theme_matching_with_stemming(text, ids):
     assert {t.target_id for t in THEMES.find(text)} == ids
+
+
+def test_theme_words_in_the_texts_language_only():
+    assert THEMES.find("Energi for everyone", "en") == []
+    assert {t.target_id for t in THEMES.find("Energi och fjärrvärme", "sv")} == {10}
+
+
+@pytest.mark.parametrize("text,ids", [
+    ("The Boston Globe reports on Manchester United", set()),
+    ("Göteborgs universitet och Stockholms Arkitektförening", set()),
+    ("She moved from South Portland to Boston.", {30}),
+    ("Barcelona vann matchen mot Real", set()),
+    ("Matchen spelades i Barcelona", {31}),
+    ("Barcelona bygger superkvarter", {31}),
+])
+def test_place_names_need_their_context(text, ids):
+    matcher = EntityMatcher([(30, ["Boston"], [], True), (31, ["Barcelona"], [], True), (32, ["Portland"], [], True),
+                             (33, ["Manchester"], [], True), (34, ["Göteborg"], [], True), (35, ["Stockholm"], [], True)])
+    assert {t.target_id for t in matcher.find(text)} == ids
 
 
 def test_more_theme_words_mean_more_confidence():

@@ -1,0 +1,125 @@
+"""Tagging quality: run the product's tagger over the labelled texts and print precision and recall.
+
+``tagging.jsonl`` holds real texts from ``shared/data`` (feed entries, extracted article text,
+Swedish news sentences), one JSON object a line: ``source`` (the file, and the entry or sentence
+in it), ``text``, and the true ``entities`` and ``themes`` as slugs of the demo map
+(``omvarld/demo/data/demo.yaml``), labelled by reading each text. See ``README.md`` here for
+the labelling rules.
+
+    .venv/bin/python -m omvarld.monitoring.evaluation.evaluate [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+DATASET = HERE / "tagging.jsonl"
+DEMO = HERE.parents[1] / "demo" / "data" / "demo.yaml"
+
+
+def load_dataset(path: Path = DATASET) -> list[dict]:
+    with path.open(encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def demo_context(path: Path = DEMO):
+    """A tagging context over the demo map, keyed by slug (no database needed)."""
+    from omvarld.monitoring.pipeline import Context
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entities = [(e["slug"], [e["name_sv"], e["name_en"]], list(e.get("aliases") or []), e.get("category") == "cities")
+                for e in data["entities"]]
+    themes = [(t["slug"], [t["label_sv"], *t.get("synonyms_sv", [])], [t["label_en"], *t.get("synonyms_en", [])])
+              for t in data["themes"]]
+    return Context(entities, themes)
+
+
+def predict(ctx, text: str) -> tuple[set, set]:
+    entities = {t.target_id for t in ctx.entities.find(text)}
+    from omvarld.monitoring.text import detect_language
+
+    themes = {t.target_id for t in ctx.themes.find(text, detect_language(text))}
+    return entities, themes
+
+
+def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return p, r, f
+
+
+def evaluate(rows: list[dict] | None = None, ctx=None) -> dict:
+    rows = load_dataset() if rows is None else rows
+    ctx = ctx or demo_context()
+    counts = {"entities": {}, "themes": {}}
+    errors = []
+    for row in rows:
+        predicted = dict(zip(("entities", "themes"), predict(ctx, row["text"]), strict=True))
+        for kind in ("entities", "themes"):
+            truth = set(row[kind])
+            per = counts[kind]
+            for tag in truth | predicted[kind]:
+                c = per.setdefault(tag, Counter())
+                if tag in truth and tag in predicted[kind]:
+                    c["tp"] += 1
+                elif tag in truth:
+                    c["fn"] += 1
+                    errors.append((kind, "missed", tag, row["source"]))
+                else:
+                    c["fp"] += 1
+                    errors.append((kind, "wrong", tag, row["source"]))
+    result = {"texts": len(rows), "errors": errors}
+    for kind, per in counts.items():
+        tp = sum(c["tp"] for c in per.values())
+        fp = sum(c["fp"] for c in per.values())
+        fn = sum(c["fn"] for c in per.values())
+        p, r, f = _prf(tp, fp, fn)
+        result[kind] = {
+            "precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn,
+            "per_tag": {tag: dict(zip(("precision", "recall", "f1"), _prf(c["tp"], c["fp"], c["fn"]), strict=True),
+                                  support=c["tp"] + c["fn"], tp=c["tp"], fp=c["fp"], fn=c["fn"])
+                        for tag, c in sorted(per.items())},
+        }
+    return result
+
+
+def report(result: dict, *, show_errors: bool = False) -> str:
+    lines = [f"{result['texts']} labelled texts"]
+    for kind in ("entities", "themes"):
+        r = result[kind]
+        lines.append(f"\n{kind}: {'tag':<34} {'P':>5} {'R':>5} {'F1':>5} {'n':>4} {'fp':>3}")
+        for tag, t in r["per_tag"].items():
+            lines.append(f"  {tag:<42} {t['precision']:5.2f} {t['recall']:5.2f} {t['f1']:5.2f} {t['support']:4d} {t['fp']:3d}")
+        lines.append(f"  {'micro-average':<42} {r['precision']:5.3f} {r['recall']:5.3f} {r['f1']:5.3f}"
+                     f"  (tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+    if show_errors:
+        lines.append("")
+        lines += [f"{kind:8} {what:6} {tag:28} {source}" for kind, what, tag, source in result["errors"]]
+    return "\n".join(lines)
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list every missed and wrong tag")
+    args = parser.parse_args(argv)
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omvarld.settings")
+    django.setup()
+    result = evaluate()
+    print(report(result, show_errors=args.errors))
+    summary = {k: {m: round(result[k][m], 3) for m in ("precision", "recall", "f1")} for k in ("entities", "themes")}
+    print(json.dumps({"texts": result["texts"], **summary}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,19 @@
+"""The tagger against the labelled evaluation set (``omvarld/monitoring/evaluation``)."""
+
+from omvarld.monitoring.evaluation.evaluate import evaluate, load_dataset
+
+
+def test_the_evaluation_set_is_large_and_mostly_negative():
+    rows = load_dataset()
+    assert len(rows) >= 200
+    assert sum(1 for r in rows if not r["entities"]) > len(rows) / 2
+
+
+def test_tagging_quality_targets():
+    result = evaluate()
+    entities, themes = result["entities"], result["themes"]
+    assert entities["precision"] >= 0.95, result["errors"]
+    assert entities["recall"] >= 0.90, result["errors"]
+    # Themes: the rules keep precision high; recall is limited by the vocabulary (see README).
+    assert themes["precision"] >= 0.75, result["errors"]
+    assert themes["tp"] >= 4
