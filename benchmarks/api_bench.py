@@ -122,7 +122,7 @@ def main() -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "omvarld.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(args.workers), "--timeout", "60"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"),
     )
     try:
         for _ in range(100):
@@ -147,6 +147,9 @@ def main() -> None:
         wrk(base, paths, 3, args.connections, tmp)
         api = wrk(base, paths, args.seconds, args.connections, tmp)
         static = wrk(base, ["/static/omvarld/site.css"], args.seconds, args.connections, tmp)
+    except Exception:
+        print((tmp / "gunicorn.log").read_text()[-5000:], file=sys.stderr)
+        raise
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -43,24 +43,38 @@ def _not_modified(request, etag: str, changed_ts: int) -> bool:
     return ims is not None and changed_ts <= ims
 
 
+def _keys(request) -> tuple[str, str, int, str]:
+    version, changed_at = versioning.current()
+    # The change time joins the counter so a database restored from a backup (counter moved
+    # back) cannot meet answers cached before the restore.
+    key = "api:" + hashlib.sha1(f"{version}|{changed_at.isoformat()}|{request.get_full_path()}".encode()).hexdigest()
+    changed_ts = int(changed_at.timestamp())
+    return key, f'"{key[4:24]}"', changed_ts, http_date(changed_ts)
+
+
+def answer_from_cache(request):
+    """A 304 or the cached answer for this GET, or None when the view has to run."""
+    if request.method not in ("GET", "HEAD"):
+        return None
+    key, etag, changed_ts, last_modified = request._api_cache_keys = _keys(request)
+    if _not_modified(request, etag, changed_ts):
+        return _validators(HttpResponseNotModified(), etag, last_modified)
+    hit = cache.get(key)
+    if hit is not None:
+        status, content_type, body = hit
+        return _validators(HttpResponse(body, status=status, content_type=content_type), etag, last_modified)
+    return None
+
+
 def cached_get(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD"):
             return view(request, *args, **kwargs)
-        version, changed_at = versioning.current()
-        # The change time joins the counter so a database restored from a backup (counter moved
-        # back) cannot meet answers cached before the restore.
-        key = "api:" + hashlib.sha1(f"{version}|{changed_at.isoformat()}|{request.get_full_path()}".encode()).hexdigest()
-        etag = f'"{key[4:24]}"'
-        changed_ts = int(changed_at.timestamp())
-        last_modified = http_date(changed_ts)
-        if _not_modified(request, etag, changed_ts):
-            return _validators(HttpResponseNotModified(), etag, last_modified)
-        hit = cache.get(key)
-        if hit is not None:
-            status, content_type, body = hit
-            return _validators(HttpResponse(body, status=status, content_type=content_type), etag, last_modified)
+        answered = answer_from_cache(request)
+        if answered is not None:
+            return answered
+        key, etag, changed_ts, last_modified = request._api_cache_keys
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and len(response.content) <= MAX_CACHED_BYTES:
             cache.set(key, (200, response["Content-Type"], response.content), CACHE_SECONDS)
@@ -68,3 +82,23 @@ def cached_get(view):
         return _cors(response)
 
     return wrapper
+
+
+class CachedAnswersMiddleware:
+    """Answers API GETs from the cache before sessions, locale, CSRF, auth and messages run.
+
+    The lean path that keeps the API's p99 low under load: a hit costs one primary-key read of
+    the content version. Misses fall through to the full stack and the view's ``cached_get``.
+    """
+
+    PREFIX = "/api/v1/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path.startswith(self.PREFIX) and not request.path.startswith(self.PREFIX + "openapi"):
+            answered = answer_from_cache(request)
+            if answered is not None:
+                return answered
+        return self.get_response(request)
