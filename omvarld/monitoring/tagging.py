@@ -215,7 +215,7 @@ def term_weight(term: str, language: str) -> float:
         return STRONG_TERM_WEIGHT
     word = words[0] if words else ""
     # Swedish writes compounds as one word: a long one is as specific as an English phrase.
-    if language == "sv" and len(word) >= 10:
+    if language == "sv" and len(word) >= 9:
         return STRONG_TERM_WEIGHT
     return WEAK_TERM_WEIGHT
 
@@ -223,7 +223,8 @@ def term_weight(term: str, language: str) -> float:
 class ThemeMatcher:
     """Finds theme labels and synonyms in text; build it once per batch from ``(id, sv, en)``.
 
-    Each term found adds its weight to its theme's evidence (once per term); a theme needs
+    Each term found adds its weight to its theme's evidence (once per term, and inflections of
+    one term, which share its stems, count once); a theme needs
     ``THEME_THRESHOLD``: one phrase or long compound, or two different single words. Text in a
     known language is matched against that language's terms only.
     """
@@ -267,14 +268,18 @@ class ThemeMatcher:
                     if not hits:
                         continue
                     seen = lower[i:i + n]
+                    key = (lang, *stems[i:i + n])  # inflections of one term ("protest", "protests") count once
                     for theme_id, term, words, weight in hits:
                         if all(_same_word(w, s) for w, s in zip(words, seen)):
-                            evidence.setdefault(theme_id, {})[term] = weight
+                            found = evidence.setdefault(theme_id, {})
+                            if found.get(key, (0.0, ""))[0] < weight:
+                                found[key] = (weight, term)
         tags = []
-        for theme_id, terms in evidence.items():
-            total = sum(terms.values())
+        for theme_id, found in evidence.items():
+            total = sum(weight for weight, _term in found.values())
             if total < THEME_THRESHOLD:
                 continue
+            terms = {term: weight for weight, term in found.values()}
             ordered = sorted(terms, key=lambda t: -terms[t])
             confidence = min(0.95, 0.45 + 0.15 * total)
             tags.append(Tag("theme", theme_id, "synonym", ", ".join(ordered[:5]), confidence))
