@@ -72,7 +72,7 @@ def fill(n_items: int) -> None:
             Placement.objects.bulk_create([Placement(item=it, entity=entities[it.pk % 200]) for it in items])
             Item.themes.through.objects.bulk_create([Item.themes.through(item_id=it.pk, theme_id=themes[it.pk % 8].pk) for it in items])
             SearchDocument.objects.bulk_create(
-                [SearchDocument(kind="item", object_id=it.pk, title_terms=search.analyse(it.title), body_terms=search.analyse(it.summary)) for it in items]
+                [search.document("item", it.pk, it.title, it.summary) for it in items]
             )
         versioning.bump()
 

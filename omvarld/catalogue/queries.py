@@ -300,9 +300,11 @@ def with_entities(items: list[Item]) -> list[Item]:
 def item_detail(pk: int) -> Item | None:
     return (
         published_items()
+        .select_related("event")
         .prefetch_related(
             "themes",
             "keywords",
+            Prefetch("reports", queryset=published_items().order_by("-starts_on", "-id")),
             Prefetch("placements", queryset=Placement.objects.select_related("entity", "info_category")),
         )
         .filter(pk=pk)

@@ -286,6 +286,11 @@ class Item(TimestampedModel):
     starts_on = models.DateField(_("starts"), null=True, blank=True)
     ends_on = models.DateField(_("ends"), null=True, blank=True)
     location = models.CharField(_("place"), max_length=200, blank=True)
+    # A trip or conference report points at the event it reports from (MISSION M9).
+    event = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
+        limit_choices_to={"type": "event"}, verbose_name=_("event"),
+    )
     summary = models.TextField(_("summary"), blank=True)
     commentary = models.TextField(_("commentary"), blank=True, help_text=_("The editors' commentary for a Swedish reader"))
     results = models.TextField(_("results achieved"), blank=True)

@@ -149,7 +149,7 @@ class ItemForm(forms.ModelForm):
         model = Item
         fields = [
             "type", "title", "url", "source_name", "language", "published_on", "starts_on", "ends_on", "location",
-            "summary", "commentary", "results", "method", "financing", "lessons",
+            "event", "summary", "commentary", "results", "method", "financing", "lessons",
         ]
         help_texts = {"commentary": _("Markdown: **bold**, *italic*, [link](https://…), lists")}
 

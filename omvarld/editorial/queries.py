@@ -79,10 +79,9 @@ def item_initial(suggestion: Suggestion) -> dict:
     if suggestion.kind == Suggestion.Kind.TRIP_REPORT:
         parts = [(_("Who went"), d.get("participants")), (_("Contacts made"), d.get("contacts")),
                  (_("Collaboration opportunities"), d.get("opportunities"))]
-        event = Item.objects.filter(pk=d.get("event")).first() if d.get("event") else None
-        if event is not None:
-            parts.append((_("Event"), f"[{event.title}]({event.get_absolute_url()})"))
+        event = Item.objects.filter(pk=d.get("event"), type=Item.Type.EVENT).first() if d.get("event") else None
         return {
+            "event": event.pk if event else None,
             "type": Item.Type.TRIP_REPORT, "title": d.get("event_title"), "url": d.get("url"), "location": d.get("location"),
             "starts_on": d.get("starts_on"), "ends_on": d.get("ends_on"), "language": "sv", "summary": d.get("learned"),
             "lessons": d.get("opportunities") or "",

@@ -184,3 +184,30 @@ def test_events_are_appended_never_changed(as_role, mini_map):
     first = list(SuggestionEvent.objects.values_list("pk", "action", "comment"))
     as_role("editor").post(f"/editorial/review/{suggestion.pk}/reject/", {"reason": "No"})
     assert list(SuggestionEvent.objects.values_list("pk", "action", "comment"))[:2] == first
+
+
+def test_accepted_trip_report_links_to_its_event_both_ways(as_role, mini_map):
+    event = Item.objects.create(
+        title="Nordic Edge Expo 2024", type=Item.Type.EVENT, status=Item.Status.PUBLISHED, starts_on="2024-09-18",
+    )
+    oslo = Entity.objects.get(slug="oslo")
+    as_role("partner").post("/editorial/suggest/trip_report/", {
+        "event_title": "Vi på Nordic Edge 2024", "event": event.pk, "location": "Stavanger", "starts_on": "2024-09-18",
+        "participants": "Anna", "learned": "Öppna data i Stavanger.", "entities": [oslo.pk],
+    })
+    suggestion = Suggestion.objects.get()
+    editor = as_role("editor")
+    html = editor.get(f"/editorial/review/{suggestion.pk}/").content.decode()
+    assert f'<option value="{event.pk}" selected>' in html
+    response = editor.post(f"/editorial/review/{suggestion.pk}/accept/", {
+        "item-type": "trip_report", "item-title": "Vi på Nordic Edge 2024", "item-language": "sv",
+        "item-event": event.pk, "item-starts_on": "2024-09-18", "item-summary": "Öppna data i Stavanger.",
+        "item-placements": [f"{oslo.pk}:0"], "item-version": "",
+    })
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report = Item.objects.get(type=Item.Type.TRIP_REPORT)
+    assert report.event == event
+    report_page = editor.get(f"/items/{report.pk}/").content.decode()
+    assert "Rapport från" in report_page and f'href="/items/{event.pk}/"' in report_page
+    event_page = editor.get(f"/items/{event.pk}/").content.decode()
+    assert "Rapporter från evenemanget" in event_page and "Vi på Nordic Edge 2024" in event_page

@@ -30,7 +30,7 @@ def test_rebuilding_keeps_one_draft_per_week(notice, editor):
 
 
 def test_command_builds_the_draft(notice):
-    call_command("build_newsletter")
+    call_command("build-newsletter")
     assert NewsletterDraft.objects.get().html
 
 

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
         ("/categories/cities/", "category:cities"),
         ("/themes/energy/", "theme:energy"),
         ("/whats-new/", "everything"),
+        ("/news/", "everything"),
     ],
 )
 def test_map_pages_offer_the_subscribe_form(client, mini_map, path, target):
