@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from omvarld.monitoring import text as T
 from omvarld.monitoring.sources.base import Candidate
-from omvarld.monitoring.tagging import EntityMatcher, Tag, ThemeMatcher
+from omvarld.monitoring.tagging import EntityMatcher, Tag, ThemeMatcher, default_theme_terms
 
 NEAR_DUPLICATE_BITS = 4
 NEAR_DUPLICATE_DAYS = 30
@@ -63,9 +63,9 @@ class Context:
 
     _cached: tuple | None = None
 
-    def __init__(self, entities, themes, *, entity_priority=None, models=None, labels=None):
+    def __init__(self, entities, themes, *, theme_terms=None, entity_priority=None, models=None, labels=None):
         self.entities = EntityMatcher(entities)
-        self.themes = ThemeMatcher(themes)
+        self.themes = ThemeMatcher(themes, theme_terms)
         self.entity_priority = entity_priority or {}
         self.models = models  # learning.Models or None
         self.labels = labels or {}  # ("entity"|"theme", id) -> display name
@@ -88,6 +88,7 @@ class Context:
         ctx = cls(
             [(e.pk, [e.name_sv, e.name_en], e.alias_list(), e.main_category.slug == "cities") for e in entities],
             [(t.pk, [t.label_sv, *_lines(t.synonyms_sv)], [t.label_en, *_lines(t.synonyms_en)]) for t in themes],
+            theme_terms=default_theme_terms({t.slug: t.pk for t in themes}),
             entity_priority={e.pk: (e.priority if e.is_watched else 3) for e in entities},
             models=learning.load_models(),
             labels={**{("entity", e.pk): e.name for e in entities}, **{("theme", t.pk): t.label for t in themes}},

@@ -12,6 +12,8 @@ Entities are matched by their names and aliases in Swedish and English:
 Themes are matched by their labels and synonyms, compared after Snowball stemming in the
 synonym's language (so "fjärrvärmen" matches "fjärrvärme" and "heat pumps" matches "heat
 pump"), and, once editors have made enough decisions, by a learned model (``learning``).
+Entries in another language are matched against the default theme words shipped for it in
+``theme_terms/<language>.txt`` (German), keyed by theme slug.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import snowballstemmer
 from django.utils.translation import gettext as _
@@ -179,9 +182,37 @@ def _place_in_context(text: str, spans, i: int, j: int, genitive: bool) -> bool:
     return True
 
 
-@lru_cache(maxsize=4)
+# ISO 639-1 code -> Snowball stemmer; a language not listed is stemmed as English.
+STEMMERS = {"sv": "swedish", "en": "english", "de": "german", "da": "danish", "no": "norwegian", "nl": "dutch",
+            "fi": "finnish", "fr": "french", "es": "spanish", "it": "italian", "pt": "portuguese"}
+# Languages that write compounds as one word: there a long single word is as specific as a phrase.
+COMPOUNDING = frozenset("sv de da no nl fi".split())
+THEME_TERMS_DIR = Path(__file__).resolve().parent / "theme_terms"
+
+
+@lru_cache(maxsize=16)
 def _stemmer(language: str):
-    return snowballstemmer.stemmer("swedish" if language == "sv" else "english")
+    return snowballstemmer.stemmer(STEMMERS.get(language, "english"))
+
+
+def default_theme_terms(ids_by_slug: dict, directory: Path = THEME_TERMS_DIR) -> dict[str, list[tuple[object, list[str]]]]:
+    """The shipped theme words per language: ``{language: [(theme id, terms)]}`` for the themes in
+    ``ids_by_slug``. Each ``<language>.txt`` has a ``[theme-slug]`` line before that theme's terms,
+    one a line; ``#`` starts a comment. Swedish and English are the map's own synonyms, not here."""
+    result: dict[str, list[tuple[object, list[str]]]] = {}
+    for path in sorted(directory.glob("*.txt")):
+        sections: dict[str, list[str]] = {}
+        current = None
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith("[") and line.endswith("]"):
+                current = sections.setdefault(line[1:-1].strip(), [])
+            elif line and current is not None:
+                current.append(line)
+        found = [(ids_by_slug[slug], terms) for slug, terms in sections.items() if slug in ids_by_slug]
+        if found and path.stem not in ("sv", "en"):
+            result[path.stem] = found
+    return result
 
 
 @lru_cache(maxsize=200_000)
@@ -214,8 +245,8 @@ def term_weight(term: str, language: str) -> float:
     if len(words) > 1:
         return STRONG_TERM_WEIGHT
     word = words[0] if words else ""
-    # Swedish writes compounds as one word: a long one is as specific as an English phrase.
-    if language == "sv" and len(word) >= 10:
+    # Swedish and German write compounds as one word: a long one is as specific as an English phrase.
+    if language in COMPOUNDING and len(word) >= 9:
         return STRONG_TERM_WEIGHT
     return WEAK_TERM_WEIGHT
 
@@ -223,29 +254,35 @@ def term_weight(term: str, language: str) -> float:
 class ThemeMatcher:
     """Finds theme labels and synonyms in text; build it once per batch from ``(id, sv, en)``.
 
-    Each term found adds its weight to its theme's evidence (once per term); a theme needs
+    Each term found adds its weight to its theme's evidence (once per term, and inflections of
+    one term, which share its stems, count once); a theme needs
     ``THEME_THRESHOLD``: one phrase or long compound, or two different single words. Text in a
-    known language is matched against that language's terms only.
+    known language is matched against that language's terms only; text in a language without
+    terms against the Swedish and English ones. ``extra`` adds terms in other languages:
+    ``{language: [(theme id, terms)]}`` (see ``default_theme_terms``).
     """
 
-    def __init__(self, themes):
+    def __init__(self, themes, extra=None):
         self.index: dict[str, dict[tuple[str, ...], list[tuple[int, str, tuple[str, ...], float]]]] = {"sv": {}, "en": {}}
         self.max_len = 1
-        for theme_id, terms_sv, terms_en in themes:
-            for language, terms in (("sv", terms_sv), ("en", terms_en)):
-                for term in terms:
-                    words = tuple(t.lower() for t in tokens(term))
-                    key = tuple(stem(t, language) for t in words)
-                    if key:
-                        self.index[language].setdefault(key, []).append((theme_id, term, words, term_weight(term, language)))
-                        self.max_len = max(self.max_len, len(key))
+        pairs = [(theme_id, language, terms) for theme_id, terms_sv, terms_en in themes
+                 for language, terms in (("sv", terms_sv), ("en", terms_en))]
+        pairs += [(theme_id, language, terms) for language, rows in (extra or {}).items() for theme_id, terms in rows]
+        for theme_id, language, terms in pairs:
+            self.index.setdefault(language, {})
+            for term in terms:
+                words = tuple(t.lower() for t in tokens(term))
+                key = tuple(stem(t, language) for t in words)
+                if key:
+                    self.index[language].setdefault(key, []).append((theme_id, term, words, term_weight(term, language)))
+                    self.max_len = max(self.max_len, len(key))
         self.first = {language: {key[0] for key in index} for language, index in self.index.items()}
-        self._stems: dict[str, dict[str, str]] = {"sv": {}, "en": {}}
+        self._stems: dict[str, dict[str, str]] = {language: {} for language in self.index}
 
     def find(self, text: str, language: str = "") -> list[Tag]:
         lower = [w.lower() for w in tokens(text)]
         evidence: dict[int, dict[str, float]] = {}
-        languages = [language] if language in self.index else list(self.index)
+        languages = [language] if language in self.index else ["sv", "en"]
         for lang in languages:
             index = self.index[lang]
             if not index:
@@ -267,14 +304,18 @@ class ThemeMatcher:
                     if not hits:
                         continue
                     seen = lower[i:i + n]
+                    key = (lang, *stems[i:i + n])  # inflections of one term ("protest", "protests") count once
                     for theme_id, term, words, weight in hits:
                         if all(_same_word(w, s) for w, s in zip(words, seen)):
-                            evidence.setdefault(theme_id, {})[term] = weight
+                            found = evidence.setdefault(theme_id, {})
+                            if found.get(key, (0.0, ""))[0] < weight:
+                                found[key] = (weight, term)
         tags = []
-        for theme_id, terms in evidence.items():
-            total = sum(terms.values())
+        for theme_id, found in evidence.items():
+            total = sum(weight for weight, _term in found.values())
             if total < THEME_THRESHOLD:
                 continue
+            terms = {term: weight for weight, term in found.values()}
             ordered = sorted(terms, key=lambda t: -terms[t])
             confidence = min(0.95, 0.45 + 0.15 * total)
             tags.append(Tag("theme", theme_id, "synonym", ", ".join(ordered[:5]), confidence))

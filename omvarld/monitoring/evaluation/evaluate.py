@@ -37,7 +37,9 @@ def demo_context(path: Path = DEMO):
                 for e in data["entities"]]
     themes = [(t["slug"], [t["label_sv"], *t.get("synonyms_sv", [])], [t["label_en"], *t.get("synonyms_en", [])])
               for t in data["themes"]]
-    return Context(entities, themes)
+    from omvarld.monitoring.tagging import default_theme_terms
+
+    return Context(entities, themes, theme_terms=default_theme_terms({t["slug"]: t["slug"] for t in data["themes"]}))
 
 
 def predict(ctx, text: str) -> tuple[set, set]:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from omvarld.monitoring.tagging import EntityMatcher, ThemeMatcher, describe_reason
+from omvarld.monitoring.tagging import THEME_TERMS_DIR, EntityMatcher, ThemeMatcher, default_theme_terms, describe_reason
 
 ENTITIES = EntityMatcher([
     (1, ["Stockholm"], []), (2, ["Lund"], []), (3, ["C40", "C40 Cities"], ["C40 Cities Climate Leadership Group"]),
@@ -68,6 +68,33 @@ def test_theme_matching_with_stemming(text, ids):
 def test_theme_words_in_the_texts_language_only():
     assert THEMES.find("Energi for everyone", "en") == []
     assert {t.target_id for t in THEMES.find("Energi och fjärrvärme", "sv")} == {10}
+
+
+def test_inflections_of_one_word_count_once():
+    matcher = ThemeMatcher([(12, ["Medborgardialog"], ["Citizen engagement", "protest", "petition"])])
+    assert matcher.find("Protests and a protest", "en") == []
+    assert {t.target_id for t in matcher.find("Protests and a petition", "en")} == {12}
+
+
+def test_shipped_theme_words_for_other_languages(tmp_path):
+    (tmp_path / "de.txt").write_text("# comment\n[energy]\nWärmepumpe\nErdgas\n\n[unknown-theme]\nWort\n", encoding="utf-8")
+    extra = default_theme_terms({"energy": 10}, tmp_path)
+    assert extra == {"de": [(10, ["Wärmepumpe", "Erdgas"])]}
+    matcher = ThemeMatcher([(10, ["Energi"], ["Energy"])], extra)
+    assert {t.target_id for t in matcher.find("Die Stadt fördert Wärmepumpen", "de")} == {10}  # a long compound
+    assert matcher.find("Erdgas wird teurer", "de") == []  # a short word alone is weak evidence
+    assert matcher.find("Die Stadt fördert Wärmepumpen", "fr") == []  # only the entry's language
+
+
+def test_the_shipped_german_words_name_existing_themes():
+    import yaml
+
+    from omvarld.monitoring.evaluation.evaluate import DEMO
+
+    slugs = {t["slug"] for t in yaml.safe_load(DEMO.read_text(encoding="utf-8"))["themes"]}
+    text = (THEME_TERMS_DIR / "de.txt").read_text(encoding="utf-8")
+    sections = {line.strip()[1:-1] for line in text.splitlines() if line.startswith("[")}
+    assert sections == slugs
 
 
 @pytest.mark.parametrize("text,ids", [
