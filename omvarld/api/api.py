@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Path, Query
+from ninja.responses import Status
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer
 
@@ -31,6 +32,7 @@ from omvarld.api.schemas import (
     NoticeFilters,
     NoParams,
     Paging,
+    SuggestionCreated,
     SuggestionIn,
     ThemeList,
     TipCreated,
@@ -204,10 +206,31 @@ def post_tip(request, payload: TipIn):
         tip = tips.submit_tip(user=request.auth, url=payload.url, note=payload.note)
     except tips.TipRefused as refused:
         raise ApiError("tip_refused", refused.message, parameter="url") from None
-    return 201, {"ok": True, "data": {"id": tip.pk, "url": tip.url, "title": tip.title}}
+    return Status(201, {"ok": True, "data": {"id": tip.pk, "url": tip.url, "title": tip.title}})
 
 
-@api.post("/suggestions", auth=TokenAuth(), response={501: ErrorEnvelope, 400: ErrorEnvelope, 401: ErrorEnvelope}, tags=["write"], summary="Suggest an addition to the map (not yet available)")
+@api.post("/suggestions", auth=TokenAuth(), response={201: SuggestionCreated, 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope}, tags=["write"], summary="Suggest a new item for the map (to the editors' review queue)")
 def post_suggestion(request, payload: SuggestionIn):
-    # The editorial review queue that will receive suggestions is not part of this site yet.
-    return 501, {"ok": False, "error": {"code": "not_available", "message": "Suggestions are not accepted yet.", "parameter": None}}
+    from django.core.exceptions import PermissionDenied
+
+    from omvarld.core.models import Entity
+    from omvarld.editorial import actions as editorial
+    from omvarld.editorial.forms import NewItemSuggestionForm
+
+    entities = {e.slug: e.pk for e in Entity.objects.alive().filter(slug__in=payload.entities)}
+    unknown = [slug for slug in payload.entities if slug not in entities]
+    if unknown:
+        raise bad_parameter("entities", f"Unknown entity: {unknown[0]}")
+    data = payload.dict()
+    data["entities"] = [entities[slug] for slug in payload.entities]
+    form = NewItemSuggestionForm(data)
+    if not form.is_valid():
+        field, errors = next(iter(form.errors.items()))
+        raise bad_parameter(field, " ".join(str(e) for e in errors))
+    try:
+        suggestion = editorial.submit_suggestion(
+            author=request.auth, kind=form.kind, title=form.suggestion_title(), data=form.answers()
+        )
+    except PermissionDenied:
+        raise ApiError("forbidden", "This token's user may not suggest items.", status=403) from None
+    return Status(201, {"ok": True, "data": {"id": suggestion.pk, "status": suggestion.status, "title": suggestion.title}})

@@ -170,5 +170,25 @@ class TipCreated(Schema):
 
 
 class SuggestionIn(Schema):
-    url: str = Field(max_length=1000)
-    note: str = Field("", max_length=2000)
+    """A suggested new item for the map; it lands in the editors' review queue."""
+
+    title: str = Field(max_length=300)
+    type: str = Field("link", max_length=20, description="report, link, video, article, webinar, event, news_notice, tool or dataset")
+    url: str = Field("", max_length=1000, description="The link, http or https")
+    source_name: str = Field("", max_length=200)
+    language: str = Field("en", max_length=8)
+    published_on: str = Field("", max_length=10, description="YYYY-MM-DD")
+    summary: str = Field(max_length=5000)
+    note: str = Field("", max_length=5000, description="Why it matters to Swedish cities")
+    entities: list[str] = Field(default_factory=list, max_length=20, description="Slugs of the entities it concerns")
+
+
+class SuggestionOut(Schema):
+    id: int
+    status: str
+    title: str
+
+
+class SuggestionCreated(Schema):
+    ok: Literal[True]
+    data: SuggestionOut

@@ -89,3 +89,42 @@ def test_revoked_token_is_refused(client, mini_map, member):
     APIToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
     response = client.post("/api/v1/suggestions", {"url": "https://x.org"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert response.status_code == 401
+
+
+def test_suggestion_through_the_api_lands_in_the_review_queue(client, mini_map, member):
+    from django.contrib.auth import get_user_model
+
+    from omvarld.accounts.roles import EDITOR, PARTNER, assign_role
+    from omvarld.api.models import APIToken
+    from omvarld.editorial.models import Suggestion
+
+    partner = get_user_model().objects.create_user("api-partner", email="p@example.org")
+    assign_role(partner, PARTNER)
+    raw = APIToken.issue(name="Partner site", user=partner)[1]
+    auth = {"content_type": "application/json", "HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    payload = {
+        "title": "Oslo's zero-emission construction sites", "type": "report", "url": "https://example.org/oslo",
+        "summary": "How Oslo requires fossil-free building sites.", "language": "en", "published_on": "2024-05-01",
+        "entities": ["oslo"],
+    }
+    response = client.post("/api/v1/suggestions", payload, **auth)
+    assert response.status_code == 201, response.content
+    suggestion = Suggestion.objects.get()
+    assert suggestion.author == partner and suggestion.status == Suggestion.Status.SUBMITTED
+    assert response.json()["data"]["id"] == suggestion.pk
+    editor = get_user_model().objects.create_user("api-editor")
+    assign_role(editor, EDITOR)
+    client.force_login(editor)
+    assert "Oslo&#x27;s zero-emission construction sites" in client.get("/editorial/").content.decode()
+    client.logout()
+
+    bad = client.post("/api/v1/suggestions", {**payload, "entities": ["atlantis"]}, **auth)
+    assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "entities"
+    bad = client.post("/api/v1/suggestions", {**payload, "published_on": "yesterday"}, **auth)
+    assert bad.status_code == 400 and bad.json()["error"]["parameter"] == "published_on"
+    assert Suggestion.objects.count() == 1
+
+    member_raw = APIToken.issue(name="Member", user=member)[1]
+    refused = client.post("/api/v1/suggestions", payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {member_raw}")
+    assert refused.status_code == 403 and refused.json()["ok"] is False
+    assert Suggestion.objects.count() == 1
