@@ -63,9 +63,12 @@ class Context:
 
     _cached: tuple | None = None
 
-    def __init__(self, entities, themes, *, theme_terms=None, entity_priority=None, models=None, labels=None):
+    def __init__(self, entities, themes, *, theme_terms=None, entity_priority=None, models=None, labels=None,
+                 seed=None, theme_slugs=None):
         self.entities = EntityMatcher(entities)
         self.themes = ThemeMatcher(themes, theme_terms)
+        self.seed = seed  # theme_model.SeedModel or None
+        self.theme_slugs = theme_slugs or {}  # theme id -> slug, for the seed model
         self.entity_priority = entity_priority or {}
         self.models = models  # learning.Models or None
         self.labels = labels or {}  # ("entity"|"theme", id) -> display name
@@ -73,7 +76,7 @@ class Context:
     @classmethod
     def load(cls) -> Context:
         from omvarld.core.models import Entity, Theme
-        from omvarld.monitoring import learning
+        from omvarld.monitoring import learning, theme_model
         from omvarld.monitoring.models import TrainedModel
 
         version = (
@@ -92,6 +95,7 @@ class Context:
             entity_priority={e.pk: (e.priority if e.is_watched else 3) for e in entities},
             models=learning.load_models(),
             labels={**{("entity", e.pk): e.name for e in entities}, **{("theme", t.pk): t.label for t in themes}},
+            seed=theme_model.seed_model(), theme_slugs={t.pk: t.slug for t in themes},
         )
         cls._cached = (version, ctx)
         return ctx
@@ -130,11 +134,28 @@ def tag(item: Prepared, ctx: Context, *, source_entities=()) -> None:
     tags = ctx.entities.find(body)
     named = {t.target_id for t in tags}
     tags += [Tag("entity", eid, "source", "", 0.9) for eid in source_entities if eid not in named]
-    theme_tags = ctx.themes.find(body, item.language)
+    theme_tags = find_themes(ctx, body, item.language)
     if ctx.models is not None:
         ruled = {t.target_id for t in theme_tags}
         theme_tags += [t for t in ctx.models.themes_for(body) if t.target_id not in ruled]
     item.tags = tags + theme_tags
+
+
+def find_themes(ctx: Context, body: str, language: str) -> list[Tag]:
+    """Themes by the rules, plus those with weak rule evidence that the seed model confirms."""
+    from omvarld.monitoring import theme_model
+    from omvarld.monitoring.tagging import THEME_THRESHOLD, theme_confidence
+
+    evidence = ctx.themes.evidence(body, language)
+    tags = []
+    for theme_id, (total, terms) in evidence.items():
+        if total >= THEME_THRESHOLD:
+            tags.append(Tag("theme", theme_id, "synonym", ", ".join(terms[:5]), theme_confidence(total)))
+    if ctx.seed is not None and any(theme_model.WEAK_EVIDENCE <= total < THEME_THRESHOLD for total, _t in evidence.values()):
+        probabilities = ctx.seed.probabilities([body])[0]
+        for theme_id, p, terms in theme_model.confirmed(evidence, probabilities, ctx.theme_slugs):
+            tags.append(Tag("theme", theme_id, "model", ", ".join(terms[:5]), round(p, 3)))
+    return tags
 
 
 def score(item: Prepared, ctx: Context, *, source_priority: int, now: dt.datetime) -> float:

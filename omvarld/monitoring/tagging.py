@@ -251,6 +251,10 @@ def term_weight(term: str, language: str) -> float:
     return WEAK_TERM_WEIGHT
 
 
+def theme_confidence(total: float) -> float:
+    return min(0.95, 0.45 + 0.15 * total)
+
+
 class ThemeMatcher:
     """Finds theme labels and synonyms in text; build it once per batch from ``(id, sv, en)``.
 
@@ -280,6 +284,14 @@ class ThemeMatcher:
         self._stems: dict[str, dict[str, str]] = {language: {} for language in self.index}
 
     def find(self, text: str, language: str = "") -> list[Tag]:
+        tags = []
+        for theme_id, (total, ordered) in self.evidence(text, language).items():
+            if total >= THEME_THRESHOLD:
+                tags.append(Tag("theme", theme_id, "synonym", ", ".join(ordered[:5]), theme_confidence(total)))
+        return tags
+
+    def evidence(self, text: str, language: str = "") -> dict[object, tuple[float, list[str]]]:
+        """Per theme with any term found: the summed weight of its terms and the terms, strongest first."""
         lower = [w.lower() for w in tokens(text)]
         evidence: dict[int, dict[str, float]] = {}
         languages = [language] if language in self.index else ["sv", "en"]
@@ -310,16 +322,11 @@ class ThemeMatcher:
                             found = evidence.setdefault(theme_id, {})
                             if found.get(key, (0.0, ""))[0] < weight:
                                 found[key] = (weight, term)
-        tags = []
+        result = {}
         for theme_id, found in evidence.items():
-            total = sum(weight for weight, _term in found.values())
-            if total < THEME_THRESHOLD:
-                continue
             terms = {term: weight for weight, term in found.values()}
-            ordered = sorted(terms, key=lambda t: -terms[t])
-            confidence = min(0.95, 0.45 + 0.15 * total)
-            tags.append(Tag("theme", theme_id, "synonym", ", ".join(ordered[:5]), confidence))
-        return tags
+            result[theme_id] = (sum(weight for weight, _term in found.values()), sorted(terms, key=lambda t: -terms[t]))
+        return result
 
 
 def describe_reason(method: str, matched: str, *, confidence: float = 1.0) -> str:
@@ -334,6 +341,8 @@ def describe_reason(method: str, matched: str, *, confidence: float = 1.0) -> st
         return _("comes from a source that covers it")
     if method == "synonym":
         return _("mentions the theme words: %(m)s") % {"m": matched}
+    if method == "model" and matched:
+        return _("mentions “%(m)s”, and the theme model agrees (%(p)d%% sure)") % {"m": matched, "p": round(confidence * 100)}
     if method == "model":
         return _("learned from editors' earlier choices (%(p)d%% sure)") % {"p": round(confidence * 100)}
     if method == "editor":

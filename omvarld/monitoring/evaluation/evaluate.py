@@ -28,8 +28,9 @@ def load_dataset(path: Path = DATASET) -> list[dict]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def demo_context(path: Path = DEMO):
-    """A tagging context over the demo map, keyed by slug (no database needed)."""
+def demo_context(path: Path = DEMO, *, seed: bool = True):
+    """A tagging context over the demo map, keyed by slug (no database needed); ``seed``: with the
+    shipped seed theme model."""
     from omvarld.monitoring.pipeline import Context
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -39,14 +40,19 @@ def demo_context(path: Path = DEMO):
               for t in data["themes"]]
     from omvarld.monitoring.tagging import default_theme_terms
 
-    return Context(entities, themes, theme_terms=default_theme_terms({t["slug"]: t["slug"] for t in data["themes"]}))
+    from omvarld.monitoring.theme_model import seed_model
+
+    return Context(entities, themes, theme_terms=default_theme_terms({t["slug"]: t["slug"] for t in data["themes"]}),
+                   seed=seed_model() if seed else None, theme_slugs={t["slug"]: t["slug"] for t in data["themes"]})
 
 
 def predict(ctx, text: str) -> tuple[set, set]:
     entities = {t.target_id for t in ctx.entities.find(text)}
     from omvarld.monitoring.text import detect_language
 
-    themes = {t.target_id for t in ctx.themes.find(text, detect_language(text))}
+    from omvarld.monitoring.pipeline import find_themes
+
+    themes = {t.target_id for t in find_themes(ctx, text, detect_language(text))}
     return entities, themes
 
 
