@@ -279,6 +279,13 @@ def with_entities(items: list[Item]) -> list[Item]:
     return items
 
 
+def event_reports(item: Item) -> list[Item]:
+    """The published trip and conference reports from an event item (none for other items)."""
+    if item.type != Item.Type.EVENT:
+        return []
+    return list(published_items().filter(event=item).order_by("-starts_on", "-id"))
+
+
 def item_detail(pk: int) -> Item | None:
     return (
         published_items()
@@ -286,7 +293,6 @@ def item_detail(pk: int) -> Item | None:
         .prefetch_related(
             "themes",
             "keywords",
-            Prefetch("reports", queryset=published_items().order_by("-starts_on", "-id")),
             Prefetch("placements", queryset=Placement.objects.select_related("entity", "info_category")),
         )
         .filter(pk=pk)
