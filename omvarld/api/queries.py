@@ -10,6 +10,7 @@ from django.utils import timezone
 from omvarld.api.errors import bad_parameter
 from omvarld.core import search
 from omvarld.core.models import Entity, Item, Placement, Theme
+from omvarld.core.queries import filter_items, published_items
 
 
 def _aware(value: dt.datetime | None, parameter: str) -> dt.datetime | None:
@@ -39,10 +40,6 @@ def entities(f):
     return qs
 
 
-def published_items():
-    return Item.objects.alive().filter(status=Item.Status.PUBLISHED)
-
-
 def with_tags(qs):
     return qs.prefetch_related(
         Prefetch("placements", queryset=Placement.objects.select_related("entity").only("item_id", "entity__slug")),
@@ -51,27 +48,17 @@ def with_tags(qs):
 
 
 def _tagged(qs, f):
-    if getattr(f, "theme", None):
-        qs = qs.filter(themes__slug=f.theme)
-    if getattr(f, "entity", None):
-        qs = qs.filter(placements__entity__slug=f.entity)
-    if getattr(f, "category", None):
-        # An item attached to two entities of the category would appear twice; a subquery avoids
-        # DISTINCT, which would defeat the keyset index.
-        qs = qs.filter(pk__in=Placement.objects.filter(entity__main_category__slug=f.category).values("item_id"))
-    return qs
+    return filter_items(
+        qs, theme=getattr(f, "theme", None) or "", entity=getattr(f, "entity", None) or "",
+        category=getattr(f, "category", None) or "",
+    )
 
 
 def items(f):
-    qs = _tagged(published_items(), f)
-    if f.type:
-        qs = qs.filter(type=f.type)
-    if f.lang:
-        qs = qs.filter(language=f.lang)
-    if f.published_from:
-        qs = qs.filter(published_on__gte=f.published_from)
-    if f.published_to:
-        qs = qs.filter(published_on__lte=f.published_to)
+    qs = filter_items(
+        published_items(), type=f.type or "", theme=f.theme or "", entity=f.entity or "", category=f.category or "",
+        lang=f.lang or "", published_from=f.published_from, published_to=f.published_to,
+    )
     if f.updated_since:
         qs = qs.filter(updated_at__gte=_aware(f.updated_since, "updated_since"))
     if f.q:

@@ -10,6 +10,7 @@ from django.db.models import Count, Max, Prefetch, Q
 from django.utils import timezone
 
 from omvarld.core import search
+from omvarld.core.queries import filter_items, published_items
 from omvarld.core.models import (
     Entity,
     EntityRelation,
@@ -24,10 +25,6 @@ from omvarld.core.models import (
 
 def since_new(now=None) -> dt.datetime:
     return (now or timezone.now()) - dt.timedelta(days=settings.NEW_DAYS)
-
-
-def published_items():
-    return Item.objects.alive().filter(status=Item.Status.PUBLISHED)
 
 
 def main_categories():
@@ -153,25 +150,10 @@ class SearchResult:
 
 
 def _item_filter(filters: Filters):
-    qs = published_items()
-    if filters.type:
-        qs = qs.filter(type=filters.type)
-    if filters.theme:
-        qs = qs.filter(themes__slug=filters.theme)
-    if filters.region:
-        qs = qs.filter(placements__entity__region__slug=filters.region)
-    if filters.entity:
-        qs = qs.filter(placements__entity__slug=filters.entity)
-    if filters.category:
-        qs = qs.filter(placements__entity__main_category__slug=filters.category)
-    if filters.lang:
-        qs = qs.filter(language=filters.lang)
-    if filters.date_from:
-        qs = qs.filter(Q(published_on__gte=filters.date_from) | Q(published_on__isnull=True, published_at__date__gte=filters.date_from))
-    if filters.date_to:
-        qs = qs.filter(Q(published_on__lte=filters.date_to) | Q(published_on__isnull=True, published_at__date__lte=filters.date_to))
-    # Only the joins through themes and placements can repeat an item.
-    return qs.distinct() if (filters.theme or filters.region or filters.entity or filters.category) else qs
+    return filter_items(
+        published_items(), type=filters.type, theme=filters.theme, region=filters.region, entity=filters.entity,
+        category=filters.category, lang=filters.lang, published_from=filters.date_from, published_to=filters.date_to,
+    )
 
 
 def _facets(item_ids: list[int]) -> dict[str, list[tuple[str, str, int]]]:
@@ -297,6 +279,13 @@ def with_entities(items: list[Item]) -> list[Item]:
     return items
 
 
+def event_reports(item: Item) -> list[Item]:
+    """The published trip and conference reports from an event item (none for other items)."""
+    if item.type != Item.Type.EVENT:
+        return []
+    return list(published_items().filter(event=item).order_by("-starts_on", "-id"))
+
+
 def item_detail(pk: int) -> Item | None:
     return (
         published_items()
@@ -304,7 +293,6 @@ def item_detail(pk: int) -> Item | None:
         .prefetch_related(
             "themes",
             "keywords",
-            Prefetch("reports", queryset=published_items().order_by("-starts_on", "-id")),
             Prefetch("placements", queryset=Placement.objects.select_related("entity", "info_category")),
         )
         .filter(pk=pk)

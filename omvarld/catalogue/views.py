@@ -63,7 +63,7 @@ def item(request, pk):
     if it is None:
         raise Http404
     it.fresh = it.freshness()
-    return render(request, "catalogue/item.html", {"item": it})
+    return render(request, "catalogue/item.html", {"item": it, "reports": queries.event_reports(it)})
 
 
 def theme(request, slug):

@@ -289,7 +289,7 @@ class Item(TimestampedModel):
     # A trip or conference report points at the event it reports from (MISSION M9).
     event = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports",
-        limit_choices_to={"type": "event"}, verbose_name=_("event"),
+        limit_choices_to={"type": "event"}, verbose_name=_("event"), db_index=False,
     )
     summary = models.TextField(_("summary"), blank=True)
     commentary = models.TextField(_("commentary"), blank=True, help_text=_("The editors' commentary for a Swedish reader"))
@@ -313,6 +313,9 @@ class Item(TimestampedModel):
             models.Index(fields=["status", "-published_at"]),
             models.Index(fields=["status", "-updated_at"]),
             models.Index(fields=["type", "status"]),
+            # Almost every item has no event: a full index on the column looks useless to the
+            # query planner (one value, NULL, for nearly all rows) and it scans the table instead.
+            models.Index(fields=["event"], condition=models.Q(event__isnull=False), name="core_item_event_partial"),
         ]
 
     def __str__(self):
