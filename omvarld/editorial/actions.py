@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from omvarld.accounts import emails
 from omvarld.accounts.roles import EDIT_TAXONOMY, REVIEW, SUGGEST, can
-from omvarld.core.models import Entity, InfoCategory, Item, Keyword, MainCategory, Placement, Region, Theme
+from omvarld.core.models import Entity, InfoCategory, Item, Keyword, MainCategory, Placement, Region
 from omvarld.editorial import revisions
 from omvarld.editorial.forms import version_of
 from omvarld.editorial.models import Revision, Suggestion, SuggestionEvent

@@ -18,7 +18,7 @@ from omvarld.monitoring import pipeline
 from omvarld.monitoring import text as T
 from omvarld.monitoring.sources import Candidate, ParseError, get_kind
 from omvarld.monitoring.sources.feed.parse import looks_like_feed
-from omvarld.monitoring.sources.webpage.adapter import decode_html, looks_like_html
+from omvarld.monitoring.sources.webpage.adapter import looks_like_html
 from omvarld.monitoring.tagging import describe_reason
 
 

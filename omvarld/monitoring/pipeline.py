@@ -315,7 +315,6 @@ def _insert_tags(rows, EntryTag) -> None:
 
 
 def _create_one_by_one(rows):
-    from omvarld.monitoring.models import Entry
 
     kept = []
     for row in rows:

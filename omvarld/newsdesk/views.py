@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_POST
 
-from omvarld.core.models import Entity, MainCategory, Theme
+from omvarld.core.models import MainCategory, Theme
 from omvarld.newsdesk import actions, inbox, queries
 from omvarld.newsdesk.feeds import SCOPES, feed_links
 from omvarld.newsdesk.forms import NewsletterForm, NoticeForm, WeekForm

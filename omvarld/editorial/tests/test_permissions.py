@@ -8,7 +8,7 @@ manage users and the taxonomy's skeleton.
 import pytest
 from django.urls import get_resolver, resolve
 
-from omvarld.core.models import Entity, InfoCategory, Item, MainCategory, Theme
+from omvarld.core.models import Entity, InfoCategory, MainCategory, Theme
 from omvarld.editorial import actions
 from omvarld.editorial.models import Revision, Suggestion
 

@@ -1,7 +1,6 @@
 """The editor's newsletter through the same machinery; bounce and complaint reports; admin figures."""
 
 import io
-from email.message import EmailMessage
 
 import pytest
 from django.core.exceptions import PermissionDenied
