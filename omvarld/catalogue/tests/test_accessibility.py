@@ -13,7 +13,9 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 
 def violations(page, url):
-    page.goto(url)
+    response = page.goto(url)
+    expected = 404 if "no-such-page" in url else 200
+    assert response.status == expected, f"{url}: HTTP {response.status}"
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
@@ -50,3 +52,26 @@ def test_the_checker_finds_violations(browser):
     page.close()
     ids = {v["id"] for v in result["violations"]}
     assert {"image-alt", "html-has-lang", "link-name", "label"} <= ids
+
+
+def test_backoffice_pages_have_no_wcag_violations(page, transactional_db):
+    from django.contrib.auth import get_user_model
+
+    from omvarld.accounts.roles import ADMIN, assign_role
+
+    load_demo(DEMO_FILE, with_users=False)
+    admin = get_user_model().objects.create_user("axe-admin", password="a-long-admin-password")
+    assign_role(admin, ADMIN)
+    page.goto("/accounts/login/")
+    page.locator("#id_username").fill("axe-admin")
+    page.locator("#id_password").fill("a-long-admin-password")
+    page.locator("main button[type=submit]").first.click()
+    urls = [
+        "/editorial/", "/editorial/items/", "/editorial/items/new/", "/editorial/suggest/",
+        "/editorial/suggest/trip_report/", "/editorial/trash/", "/news/inbox/", "/news/embed/",
+        "/news/newsletters/", "/news/tips/new/", "/monitoring/sources/", "/monitoring/sources/add/",
+        "/accounts/users/", "/subscriptions/mine/",
+    ]
+    found = {url: violations(page, url) for url in urls}
+    assert page.locator("h1").count() >= 1
+    assert {u: v for u, v in found.items() if v} == {}
