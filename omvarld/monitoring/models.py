@@ -222,9 +222,9 @@ class EntryDecision(models.Model):
 
 
 class TrainedModel(models.Model):
-    """A scikit-learn model learned from editors' decisions, stored so every worker uses the same."""
+    """Models learned from editors' decisions, stored so every worker uses the same."""
 
-    kind = models.CharField(max_length=20)  # "themes" or "relevance"
+    kind = models.CharField(max_length=20)  # "decisions": learning.Models (theme and relevance models)
     created_at = models.DateTimeField(default=timezone.now)
     samples = models.PositiveIntegerField(default=0)
     blob = models.BinaryField()

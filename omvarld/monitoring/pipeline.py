@@ -64,13 +64,13 @@ class Context:
     _cached: tuple | None = None
 
     def __init__(self, entities, themes, *, theme_terms=None, entity_priority=None, models=None, labels=None,
-                 seed=None, theme_slugs=None):
+                 theme_model=None, theme_slugs=None):
         self.entities = EntityMatcher(entities)
         self.themes = ThemeMatcher(themes, theme_terms)
-        self.seed = seed  # theme_model.SeedModel or None
-        self.theme_slugs = theme_slugs or {}  # theme id -> slug, for the seed model
+        self.theme_model = theme_model  # theme_model.ThemeModel or None
+        self.theme_slugs = theme_slugs or {}  # theme id -> slug, for the theme model
         self.entity_priority = entity_priority or {}
-        self.models = models  # learning.Models or None
+        self.models = models  # learning.Models (its relevance model) or None
         self.labels = labels or {}  # ("entity"|"theme", id) -> display name
 
     @classmethod
@@ -88,14 +88,15 @@ class Context:
             return cls._cached[1]
         entities = list(Entity.objects.alive().select_related("main_category"))
         themes = [t for t in Theme.objects.alive() if t.merged_into_id is None]
+        models = learning.load_models()
         ctx = cls(
             [(e.pk, [e.name_sv, e.name_en], e.alias_list(), e.main_category.slug == "cities") for e in entities],
             [(t.pk, [t.label_sv, *_lines(t.synonyms_sv)], [t.label_en, *_lines(t.synonyms_en)]) for t in themes],
             theme_terms=default_theme_terms({t.slug: t.pk for t in themes}),
             entity_priority={e.pk: (e.priority if e.is_watched else 3) for e in entities},
-            models=learning.load_models(),
+            models=models,
             labels={**{("entity", e.pk): e.name for e in entities}, **{("theme", t.pk): t.label for t in themes}},
-            seed=theme_model.seed_model(), theme_slugs={t.pk: t.slug for t in themes},
+            theme_model=(models and models.themes) or theme_model.seed_model(), theme_slugs={t.pk: t.slug for t in themes},
         )
         cls._cached = (version, ctx)
         return ctx
@@ -134,15 +135,12 @@ def tag(item: Prepared, ctx: Context, *, source_entities=()) -> None:
     tags = ctx.entities.find(body)
     named = {t.target_id for t in tags}
     tags += [Tag("entity", eid, "source", "", 0.9) for eid in source_entities if eid not in named]
-    theme_tags = find_themes(ctx, body, item.language)
-    if ctx.models is not None:
-        ruled = {t.target_id for t in theme_tags}
-        theme_tags += [t for t in ctx.models.themes_for(body) if t.target_id not in ruled]
-    item.tags = tags + theme_tags
+    item.tags = tags + find_themes(ctx, body, item.language)
 
 
 def find_themes(ctx: Context, body: str, language: str) -> list[Tag]:
-    """Themes by the rules, plus those with weak rule evidence that the seed model confirms."""
+    """Themes by the rules, plus those the theme model adds: weak rule evidence it confirms and,
+    once it has learned from editors, themes it is sure of without rule evidence."""
     from omvarld.monitoring import theme_model
     from omvarld.monitoring.tagging import THEME_THRESHOLD, theme_confidence
 
@@ -151,9 +149,13 @@ def find_themes(ctx: Context, body: str, language: str) -> list[Tag]:
     for theme_id, (total, terms) in evidence.items():
         if total >= THEME_THRESHOLD:
             tags.append(Tag("theme", theme_id, "synonym", ", ".join(terms[:5]), theme_confidence(total)))
-    if ctx.seed is not None and any(theme_model.WEAK_EVIDENCE <= total < THEME_THRESHOLD for total, _t in evidence.values()):
-        probabilities = ctx.seed.probabilities([body])[0]
-        for theme_id, p, terms in theme_model.confirmed(evidence, probabilities, ctx.theme_slugs):
+    model = ctx.theme_model
+    if model is None:
+        return tags
+    suggest = model.decisions > 0
+    if suggest or any(theme_model.WEAK_EVIDENCE <= total < THEME_THRESHOLD for total, _t in evidence.values()):
+        probabilities = model.probabilities([body])[0]
+        for theme_id, p, terms in theme_model.tags(evidence, probabilities, ctx.theme_slugs, suggest=suggest):
             tags.append(Tag("theme", theme_id, "model", ", ".join(terms[:5]), round(p, 3)))
     return tags
 

@@ -11,7 +11,8 @@ Entities are matched by their names and aliases in Swedish and English:
 
 Themes are matched by their labels and synonyms, compared after Snowball stemming in the
 synonym's language (so "fjärrvärmen" matches "fjärrvärme" and "heat pumps" matches "heat
-pump"), and, once editors have made enough decisions, by a learned model (``learning``).
+pump"); the theme model (``theme_model``, retrained with editors' decisions) adds to them in
+``pipeline.find_themes``.
 Entries in another language are matched against the default theme words shipped for it in
 ``theme_terms/<language>.txt`` (German), keyed by theme slug.
 """

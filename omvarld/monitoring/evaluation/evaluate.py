@@ -43,7 +43,7 @@ def demo_context(path: Path = DEMO, *, seed: bool = True):
     from omvarld.monitoring.theme_model import seed_model
 
     return Context(entities, themes, theme_terms=default_theme_terms({t["slug"]: t["slug"] for t in data["themes"]}),
-                   seed=seed_model() if seed else None, theme_slugs={t["slug"]: t["slug"] for t in data["themes"]})
+                   theme_model=seed_model() if seed else None, theme_slugs={t["slug"]: t["slug"] for t in data["themes"]})
 
 
 def predict(ctx, text: str) -> tuple[set, set]:

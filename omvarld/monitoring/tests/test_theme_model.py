@@ -1,4 +1,4 @@
-"""The seed theme model shipped in ``omvarld/monitoring/theme_model``."""
+"""The theme model shipped in ``omvarld/monitoring/theme_model``, as trained from its seed set."""
 
 import re
 

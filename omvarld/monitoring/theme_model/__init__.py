@@ -1,18 +1,26 @@
-"""The seed theme model: a classifier shipped with the product, so themes are learned before any
-editor has made a decision.
+"""The theme model: one classifier, shipped trained on a seed set so themes are learned before any
+editor has made a decision, and retrained with the editors' decisions as they come.
 
-``training.jsonl`` holds hand-labelled real texts (Swedish news sentences, feed entries,
+``training.jsonl`` (the seed set) holds hand-labelled real texts (Swedish news sentences, feed entries,
 paragraphs of articles, none of them in the evaluation set) and the demo map's own items, one
 JSON object a line: ``source``, ``text``, ``themes`` (slugs). See ``README.md`` here.
 
 The model (TF-IDF over words and over character 3–5-grams, which carry Swedish and German
 compounds, and one logistic regression per theme) is trained from that file on first use, in
-about a second, the same way every time. It does not tag on its own: it confirms a theme for
-which the rules found only weak evidence (one common word, such as "pendlare" or "housing"), when
-its probability reaches ``CONFIRM_THRESHOLD``. That threshold was chosen by grouped
-cross-validation on the training set (``cross_validated_threshold``), never on the evaluation
-set. The model runs only for entries with such weak evidence (about one in ten), so ingest stays
-cheap.
+about a second, the same way every time. ``learning.train_if_due`` retrains it from the seed set
+plus the editors' decisions (``decision_rows``) and stores it in the database; until then the
+pipeline uses ``seed_model()``. The pipeline asks it in one place, ``pipeline.find_themes``
+(through ``tags``):
+
+* it confirms a theme for which the rules found only weak evidence (one common word, such as
+  "pendlare" or "housing") when its probability reaches ``CONFIRM_THRESHOLD``, chosen by grouped
+  cross-validation on the seed set (``cross_validated_threshold``), never on the evaluation set;
+* once it has learned from editors, it also suggests a theme without rule evidence when its
+  probability reaches ``SUGGEST_THRESHOLD`` — what editors taught that no synonym names.
+
+The seed model alone adds nothing on its own at that threshold on the evaluation set, so before
+any decision the model runs only for entries with weak evidence (about one in ten) and ingest
+stays cheap.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from pathlib import Path
 TRAINING = Path(__file__).resolve().parent / "training.jsonl"
 CONFIRM_THRESHOLD = 0.15  # see cross_validated_threshold()
 WEAK_EVIDENCE = 0.5  # rule evidence from which the model is asked (one single word)
+SUGGEST_THRESHOLD = 0.7  # without rule evidence; at 0.6 the seed model already costs precision
 
 
 def load_training(path: Path = TRAINING) -> list[dict]:
@@ -53,8 +62,9 @@ def _fit(rows: list[dict]):
     return pipe, slugs
 
 
-class SeedModel:
-    """Theme probabilities for texts, keyed by theme slug.
+class ThemeModel:
+    """Theme probabilities for texts, keyed by theme slug; ``decisions``: how many editors'
+    decisions it learned from besides the seed set.
 
     Trained with scikit-learn; scored with the fitted weights directly (``probabilities``), which
     gives the same numbers as the pipeline's ``predict_proba`` at a fraction of its per-call cost:
@@ -62,9 +72,10 @@ class SeedModel:
     each word's features are looked up once and cached.
     """
 
-    def __init__(self, rows: list[dict] | None = None):
+    def __init__(self, rows: list[dict] | None = None, *, decisions: int = 0):
         import numpy as np
 
+        self.decisions = decisions
         self.pipe, self.slugs = _fit(load_training() if rows is None else rows)
         union, ovr = self.pipe.steps[0][1], self.pipe.steps[1][1]
         self.words, self.grams = (v for _name, v in union.transformer_list)
@@ -76,6 +87,9 @@ class SeedModel:
 
         self._word_re = re.compile(self.words.token_pattern)
         self._cache: dict[str, tuple[int, tuple[int, ...]]] = {}
+
+    def __getstate__(self):  # stored in the database without the per-word cache
+        return {**self.__dict__, "_cache": {}}
 
     def _features(self, word: str) -> tuple[int, tuple[int, ...]]:
         """A whitespace-separated word's character n-gram feature indices, and its word features."""
@@ -127,13 +141,40 @@ class SeedModel:
 
 
 @lru_cache(maxsize=1)
-def seed_model() -> SeedModel:
+def seed_model() -> ThemeModel:
     """The model trained from the shipped set, once per process."""
-    return SeedModel()
+    return ThemeModel()
 
 
-def confirmed(evidence: dict, probabilities: dict[str, float], slug_of: dict) -> list[tuple[object, float, list[str]]]:
-    """``(theme id, probability, terms)`` for themes with weak rule evidence that the model confirms.
+def decision_rows(decisions) -> list[dict]:
+    """Training rows from editors' decisions ``(entry id, text, decision, confirmed theme slugs)``,
+    newest first; an entry decided twice counts once, by its latest decision.
+
+    A picked entry carries the themes the editor confirmed and none of the others: the editor saw
+    the suggested themes and could remove or add any. A discarded entry is left out: a discard
+    says the story is not for us (off-topic region, old news, a duplicate), not that its
+    suggested themes are wrong — a housing story from elsewhere is still about housing — so
+    counting it as having none of them would teach the model to unlearn good themes.
+    """
+    rows, seen = [], set()
+    for entry_id, text, decision, slugs in decisions:
+        if entry_id in seen:
+            continue
+        seen.add(entry_id)
+        if decision == "picked":
+            rows.append({"source": f"decision#{entry_id}", "text": text, "themes": sorted(set(slugs))})
+    return rows
+
+
+def train(decisions) -> ThemeModel:
+    """The seed set plus the editors' decisions (see ``decision_rows``)."""
+    rows = decision_rows(decisions)
+    return ThemeModel(load_training() + rows, decisions=len(rows))
+
+
+def tags(evidence: dict, probabilities: dict[str, float], slug_of: dict, *, suggest: bool) -> list[tuple[object, float, list[str]]]:
+    """``(theme id, probability, terms)`` for themes the model adds to the rules: those with weak
+    rule evidence it confirms and, with ``suggest``, those without evidence it is sure of.
 
     ``evidence`` is ``ThemeMatcher.evidence()``'s answer, ``slug_of`` maps theme id to slug.
     """
@@ -144,6 +185,12 @@ def confirmed(evidence: dict, probabilities: dict[str, float], slug_of: dict) ->
         p = probabilities.get(slug_of.get(theme_id, ""), 0.0)
         if WEAK_EVIDENCE <= total < THEME_THRESHOLD and p >= CONFIRM_THRESHOLD:
             found.append((theme_id, p, terms))
+    if suggest:
+        taken = {theme_id for theme_id, _p, _terms in found}
+        for theme_id, slug in slug_of.items():
+            p = probabilities.get(slug, 0.0)
+            if theme_id not in taken and evidence.get(theme_id, (0.0, []))[0] < THEME_THRESHOLD and p >= SUGGEST_THRESHOLD:
+                found.append((theme_id, p, []))
     return found
 
 
