@@ -18,15 +18,56 @@ MIN_DECISIONS = 20
 RETRAIN_EVERY = 10
 
 
+class RelevanceScorer:
+    """P(an editor picks this text) from a fitted TF-IDF + logistic regression pipeline.
+
+    Computed from the fitted vocabulary, idf and weights directly: the same number as the
+    pipeline's ``predict_proba`` (a test holds them together), at a fraction of its per-call cost,
+    which at about 3.7 ms an entry would have taken ingest under its target once editors had
+    decided enough to train it.
+    """
+
+    def __init__(self, pipe):
+        vectoriser, regression = pipe.steps[0][1], pipe.steps[-1][1]
+        self.pipe = pipe
+        self._analyse = vectoriser.build_analyzer()
+        self._vocabulary = vectoriser.vocabulary_
+        self._idf = vectoriser.idf_
+        self._coef = regression.coef_[0]
+        self._intercept = float(regression.intercept_[0])
+        self._sublinear = vectoriser.sublinear_tf
+
+    def probability(self, text: str) -> float:
+        import math
+
+        counts: dict[int, int] = {}
+        for term in self._analyse(text):
+            index = self._vocabulary.get(term)
+            if index is not None:
+                counts[index] = counts.get(index, 0) + 1
+        z = self._intercept
+        if counts:
+            weights = {i: (1.0 + math.log(n) if self._sublinear else float(n)) * self._idf[i] for i, n in counts.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values()))
+            z += sum(w * self._coef[i] for i, w in weights.items()) / norm
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def reference_probability(self, text: str) -> float:
+        """The same through scikit-learn (for tests)."""
+        return float(self.pipe.predict_proba([text])[0][1])
+
+
 class Models:
     def __init__(self, themes=None, relevance=None):
         self.themes = themes  # theme_model.ThemeModel or None
-        self.relevance = relevance
+        self.relevance = relevance  # RelevanceScorer or None
 
     def pick_probability(self, text: str) -> float | None:
         if self.relevance is None:
             return None
-        return float(self.relevance.predict_proba([text])[0][1])
+        if not isinstance(self.relevance, RelevanceScorer):  # stored by an earlier version
+            self.relevance = RelevanceScorer(self.relevance)
+        return self.relevance.probability(text)
 
 
 def _vectoriser():
@@ -49,8 +90,9 @@ def train(decisions: list[tuple[int, str, str, list[str]]]) -> Models | None:
     picked = [1 if d[2] == "picked" else 0 for d in decisions]
     relevance = None
     if 0 < sum(picked) < len(picked):
-        relevance = make_pipeline(_vectoriser(), LogisticRegression(max_iter=1000, class_weight="balanced"))
-        relevance.fit(texts, picked)
+        pipe = make_pipeline(_vectoriser(), LogisticRegression(max_iter=1000, class_weight="balanced"))
+        pipe.fit(texts, picked)
+        relevance = RelevanceScorer(pipe)
     themes = theme_model.train(decisions)
     return Models(themes=themes if themes.decisions else None, relevance=relevance)
 
