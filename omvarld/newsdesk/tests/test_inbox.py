@@ -76,3 +76,18 @@ def test_pick_and_publish_creates_the_notice(editor_client, mini_map, make_entry
     response = editor_client.post("/news/notices/new/", {"entry": entry.pk, "title": "Oslo story", "url": entry.url, "language": "en", "commentary": "Viktigt."})
     assert response.status_code == 302
     assert Item.objects.get(title="Oslo story").type == Item.Type.NEWS_NOTICE
+
+
+def test_inbox_leads_to_writing_notices_and_the_newsletter(editor_client, mini_map):
+    html = editor_client.get("/news/inbox/").content.decode()
+    assert 'href="/news/notices/new/"' in html and 'href="/news/newsletters/"' in html
+    assert editor_client.get("/news/notices/new/").status_code == 200
+    assert editor_client.get("/news/newsletters/").status_code == 200
+
+
+def test_signed_in_people_find_their_subscriptions_in_the_menu(client, mini_map, member):
+    assert "/subscriptions/mine/" not in client.get("/").content.decode()
+    client.force_login(member)
+    html = client.get("/").content.decode()
+    assert 'href="/subscriptions/mine/"' in html and "Mina prenumerationer" in html
+    assert client.get("/subscriptions/mine/").status_code == 200
