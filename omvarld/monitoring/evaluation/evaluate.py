@@ -20,6 +20,7 @@ import yaml
 
 HERE = Path(__file__).resolve().parent
 DATASET = HERE / "tagging.jsonl"
+SECOND = HERE / "second_annotation.jsonl"  # the themes as labelled independently by a second reader
 DEMO = HERE.parents[1] / "demo" / "data" / "demo.yaml"
 
 
@@ -98,6 +99,21 @@ def evaluate(rows: list[dict] | None = None, ctx=None) -> dict:
     return result
 
 
+def agreement(rows: list[dict] | None = None, second: list[dict] | None = None) -> dict:
+    """How far two readers who labelled the themes independently agree: the second reader's
+    labels scored against the first's (``themes_first`` where adjudication changed a row, else
+    ``themes``). It bounds what any tagger can be expected to reach on this set."""
+    rows = load_dataset() if rows is None else rows
+    second = {r["source"]: set(r["themes"]) for r in (load_dataset(SECOND) if second is None else second)}
+    tp = fp = fn = 0
+    for row in rows:
+        first, other = set(row.get("themes_first", row["themes"])), second[row["source"]]
+        tp, fp, fn = tp + len(first & other), fp + len(other - first), fn + len(first - other)
+    p, r, f = _prf(tp, fp, fn)
+    disagreements = sum(1 for row in rows if set(row.get("themes_first", row["themes"])) != second[row["source"]])
+    return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn, "texts_disagreed": disagreements}
+
+
 def report(result: dict, *, show_errors: bool = False) -> str:
     lines = [f"{result['texts']} labelled texts"]
     for kind in ("entities", "themes"):
@@ -113,9 +129,24 @@ def report(result: dict, *, show_errors: bool = False) -> str:
     return "\n".join(lines)
 
 
+def run(*, show_errors: bool = False, show_agreement: bool = False) -> str:
+    """The whole printout: the report, then one JSON line of the figures."""
+    result = evaluate()
+    lines = [report(result, show_errors=show_errors)]
+    summary = {k: {m: round(result[k][m], 3) for m in ("precision", "recall", "f1")} for k in ("entities", "themes")}
+    if show_agreement:
+        a = agreement()
+        lines.append(f"\nthemes, second reader against the first: P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f}"
+                     f"  (tp {a['tp']}, fp {a['fp']}, fn {a['fn']}; {a['texts_disagreed']} texts disagreed, then adjudicated)")
+        summary["reader_agreement_themes_f1"] = round(a["f1"], 3)
+    lines.append(json.dumps({"texts": result["texts"], **summary}))
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list every missed and wrong tag")
+    parser.add_argument("--agreement", action="store_true", help="also print how far two human readers agree on themes")
     args = parser.parse_args(argv)
     import os
 
@@ -123,10 +154,7 @@ def main(argv=None) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omvarld.settings")
     django.setup()
-    result = evaluate()
-    print(report(result, show_errors=args.errors))
-    summary = {k: {m: round(result[k][m], 3) for m in ("precision", "recall", "f1")} for k in ("entities", "themes")}
-    print(json.dumps({"texts": result["texts"], **summary}))
+    print(run(show_errors=args.errors, show_agreement=args.agreement))
 
 
 if __name__ == "__main__":

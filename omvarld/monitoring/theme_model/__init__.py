@@ -86,13 +86,14 @@ class ThemeModel:
         import re
 
         self._word_re = re.compile(self.words.token_pattern)
-        self._cache: dict[str, tuple[int, tuple[int, ...]]] = {}
+        self._cache: dict[str, tuple[int, ...]] = {}
 
     def __getstate__(self):  # stored in the database without the per-word cache
         return {**self.__dict__, "_cache": {}}
 
-    def _features(self, word: str) -> tuple[int, tuple[int, ...]]:
-        """A whitespace-separated word's character n-gram feature indices, and its word features."""
+    def _features(self, word: str) -> tuple[int, ...]:
+        """A whitespace-separated word's feature indices: its word features, then its character
+        n-gram features (offset past the word vocabulary)."""
         found = self._cache.get(word)
         if found is None:
             if len(self._cache) > 200_000:
@@ -109,29 +110,31 @@ class ThemeModel:
                 if len(padded) <= n:
                     break
             words = tuple(self.words.vocabulary_[t] for t in self._word_re.findall(word) if t in self.words.vocabulary_)
-            found = self._cache[word] = (words, tuple(grams))
+            found = self._cache[word] = words + tuple(grams)
         return found
 
     def probabilities(self, texts: list[str]) -> list[dict[str, float]]:
         import numpy as np
 
         result = []
+        cached = self._cache.get
         for text in texts:
-            word_counts: dict[int, int] = {}
-            gram_counts: dict[int, int] = {}
+            features: list[int] = []
             for word in text.lower().split():
-                words, grams = self._features(word)
-                for i in words:
-                    word_counts[i] = word_counts.get(i, 0) + 1
-                for i in grams:
-                    gram_counts[i] = gram_counts.get(i, 0) + 1
+                features += cached(word) or self._features(word)
             z = self._intercept.copy()
-            for counts in (word_counts, gram_counts):
-                if not counts:
-                    continue
-                index = np.fromiter(counts, dtype=np.int64, count=len(counts))
-                values = (1.0 + np.log(np.fromiter(counts.values(), dtype=float, count=len(counts)))) * self._idf[index]
-                z += (values / np.sqrt(values @ values)) @ self._coef[index]
+            if features:
+                # counts per feature -> sublinear tf x idf, each of the two blocks L2-normalised on
+                # its own, as the union of two TfidfVectorizers does
+                index, counts = np.unique(np.array(features, dtype=np.int64), return_counts=True)
+                values = (1.0 + np.log(counts)) * self._idf[index]
+                squares = values * values
+                split = int(np.searchsorted(index, self._offset))
+                for block in (slice(0, split), slice(split, None)):
+                    norm = squares[block].sum()
+                    if norm:
+                        values[block] /= np.sqrt(norm)
+                z += values @ self._coef[index]
             result.append(dict(zip(self.slugs, map(float, 1.0 / (1.0 + np.exp(-z))), strict=True)))
         return result
 

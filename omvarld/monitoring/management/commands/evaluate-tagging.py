@@ -1,5 +1,3 @@
-import json
-
 from django.core.management.base import BaseCommand
 
 from omvarld.monitoring.evaluation import evaluate
@@ -10,9 +8,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--errors", action="store_true", help="List every missed and wrong tag")
+        parser.add_argument("--agreement", action="store_true", help="Also print how far two human readers agree on themes")
 
-    def handle(self, *args, errors=False, **opts):
-        result = evaluate.evaluate()
-        self.stdout.write(evaluate.report(result, show_errors=errors))
-        self.stdout.write(json.dumps({"texts": result["texts"], **{
-            k: {m: round(result[k][m], 3) for m in ("precision", "recall", "f1")} for k in ("entities", "themes")}}))
+    def handle(self, *args, errors=False, agreement=False, **opts):
+        self.stdout.write(evaluate.run(show_errors=errors, show_agreement=agreement))
