@@ -139,25 +139,17 @@ def tag(item: Prepared, ctx: Context, *, source_entities=()) -> None:
 
 
 def find_themes(ctx: Context, body: str, language: str) -> list[Tag]:
-    """Themes by the rules, plus those the theme model adds: weak rule evidence it confirms and,
-    once it has learned from editors, themes it is sure of without rule evidence."""
+    """Themes by the rules, weighed by the theme model where there is one (``theme_model.decide``)."""
     from omvarld.monitoring import theme_model
     from omvarld.monitoring.tagging import THEME_THRESHOLD, theme_confidence
 
     evidence = ctx.themes.evidence(body, language)
-    tags = []
-    for theme_id, (total, terms) in evidence.items():
-        if total >= THEME_THRESHOLD:
-            tags.append(Tag("theme", theme_id, "synonym", ", ".join(terms[:5]), theme_confidence(total)))
-    model = ctx.theme_model
-    if model is None:
-        return tags
-    suggest = model.decisions > 0
-    if suggest or any(theme_model.WEAK_EVIDENCE <= total < THEME_THRESHOLD for total, _t in evidence.values()):
-        probabilities = model.probabilities([body])[0]
-        for theme_id, p, terms in theme_model.tags(evidence, probabilities, ctx.theme_slugs, suggest=suggest):
-            tags.append(Tag("theme", theme_id, "model", ", ".join(terms[:5]), round(p, 3)))
-    return tags
+    if ctx.theme_model is None:
+        return [Tag("theme", theme_id, "synonym", ", ".join(terms[:5]), theme_confidence(total))
+                for theme_id, (total, terms) in evidence.items() if total >= THEME_THRESHOLD]
+    probabilities = ctx.theme_model.probabilities([body])[0]
+    return [Tag("theme", theme_id, method, ", ".join(terms[:5]), confidence)
+            for theme_id, method, confidence, terms in theme_model.decide(evidence, probabilities, ctx.theme_slugs)]
 
 
 def score(item: Prepared, ctx: Context, *, source_priority: int, now: dt.datetime) -> float:

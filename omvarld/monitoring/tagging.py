@@ -345,7 +345,7 @@ def describe_reason(method: str, matched: str, *, confidence: float = 1.0) -> st
     if method == "model" and matched:
         return _("mentions “%(m)s”, and the theme model agrees (%(p)d%% sure)") % {"m": matched, "p": round(confidence * 100)}
     if method == "model":
-        return _("learned from editors' earlier choices (%(p)d%% sure)") % {"p": round(confidence * 100)}
+        return _("the theme model recognises the subject, learned from labelled stories and editors' choices (%(p)d%% sure)") % {"p": round(confidence * 100)}
     if method == "editor":
         return _("set by an editor")
     return matched

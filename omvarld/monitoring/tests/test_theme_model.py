@@ -8,6 +8,7 @@ from omvarld.monitoring import theme_model
 from omvarld.monitoring.evaluation.evaluate import DEMO, demo_context, load_dataset
 from omvarld.monitoring.pipeline import find_themes
 from omvarld.monitoring.tagging import describe_reason
+from omvarld.monitoring.text import detect_language
 
 
 def _grams(text, n=6):
@@ -24,13 +25,17 @@ def test_the_training_set_is_separate_from_the_evaluation_set():
     assert not shared
 
 
-def test_the_training_set_is_real_labelled_text_with_the_map_themes():
+def test_the_training_set_holds_real_and_written_labelled_text_with_the_map_themes():
     rows = theme_model.load_training()
     slugs = {t["slug"] for t in yaml.safe_load(DEMO.read_text(encoding="utf-8"))["themes"]}
-    real = [r for r in rows if not r["source"].startswith("demo/")]
-    assert len(real) >= 300
-    assert sum(1 for r in real if not r["themes"]) > len(real) / 2  # most texts have no theme
+    real = [r for r in rows if r["source"].split("/")[0] in ("text", "feeds", "extraction")]
+    written = [r for r in rows if r["source"].startswith("written/")]
+    assert len(real) >= 300 and len(written) >= 1000
+    assert sum(1 for r in real if not r["themes"]) > len(real) / 2  # most real texts have no theme
+    assert sum(1 for r in written if not r["themes"]) > len(written) / 4  # written negatives too
     assert all(set(r["themes"]) <= slugs for r in rows)
+    assert all(sum(1 for r in written if slug in r["themes"]) >= 60 for slug in slugs)  # every theme taught
+    assert len({r["text"] for r in rows}) == len(rows)
 
 
 def test_the_fast_scorer_gives_the_pipeline_probabilities():
@@ -41,8 +46,8 @@ def test_the_fast_scorer_gives_the_pipeline_probabilities():
         assert all(abs(fast[k] - reference[k]) < 1e-9 for k in fast)
 
 
-def test_the_shipped_threshold_is_the_cross_validated_one():
-    assert theme_model.cross_validated_threshold() == theme_model.CONFIRM_THRESHOLD
+def test_the_shipped_thresholds_are_the_cross_validated_ones():
+    assert theme_model.cross_validated_thresholds() == (theme_model.CONFIRM_THRESHOLD, theme_model.SUGGEST_THRESHOLD)
 
 
 def test_the_model_confirms_weak_rule_evidence_and_says_why():
@@ -56,14 +61,31 @@ def test_the_model_confirms_weak_rule_evidence_and_says_why():
     assert not {t.target_id for t in find_themes(demo_context(seed=False), text, "sv")}
 
 
-def test_the_model_tags_only_themes_with_weak_rule_evidence():
+def test_each_model_tag_rests_on_weak_evidence_or_on_certainty():
     ctx = demo_context()
-    model_tags = 0
-    for row in load_dataset():
-        evidence = ctx.themes.evidence(row["text"], "")
-        for tag in find_themes(ctx, row["text"], ""):
-            if tag.method == "model":
-                model_tags += 1
-                assert theme_model.WEAK_EVIDENCE <= evidence[tag.target_id][0] < 1.0
+    confirmed = suggested = 0
+    for row in load_dataset() + theme_model.load_training()[::10]:
+        evidence = ctx.themes.evidence(row["text"], detect_language(row["text"]))
+        tags = {t.target_id: t for t in find_themes(ctx, row["text"], detect_language(row["text"]))}
+        assert {slug for slug, (total, _terms) in evidence.items() if total >= 1.0} <= set(tags)  # rules stand
+        for tag in tags.values():
+            if tag.method != "model":
+                continue
+            total = evidence.get(tag.target_id, (0.0, []))[0]
+            if total >= theme_model.WEAK_EVIDENCE:
+                confirmed += 1
                 assert tag.matched and theme_model.CONFIRM_THRESHOLD <= tag.confidence <= 1.0
-    assert model_tags > 0
+            else:
+                suggested += 1
+                assert not tag.matched and tag.confidence >= theme_model.SUGGEST_THRESHOLD
+    assert confirmed and suggested
+
+
+def test_the_seed_model_finds_a_theme_no_theme_word_names():
+    ctx = demo_context()
+    text = "Die Stadt baut 3.000 neue Sozialwohnungen am Stadtrand."
+    assert not ctx.themes.evidence(text, "de")
+    tags = {t.target_id: t for t in find_themes(ctx, text, "de")}
+    assert tags["planning-built-environment"].method == "model"
+    assert tags["planning-built-environment"].confidence >= theme_model.SUGGEST_THRESHOLD
+    assert not find_themes(demo_context(seed=False), text, "de")
