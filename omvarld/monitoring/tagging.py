@@ -293,7 +293,7 @@ class ThemeMatcher:
 
     def evidence(self, text: str, language: str = "") -> dict[object, tuple[float, list[str]]]:
         """Per theme with any term found: the summed weight of its terms and the terms, strongest first."""
-        lower = [w.lower() for w in tokens(text)]
+        lower = tokens(text.lower())
         evidence: dict[int, dict[str, float]] = {}
         languages = [language] if language in self.index else ["sv", "en"]
         for lang in languages:
