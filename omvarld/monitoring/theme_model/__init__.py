@@ -1,26 +1,26 @@
 """The theme model: one classifier, shipped trained on a seed set so themes are learned before any
 editor has made a decision, and retrained with the editors' decisions as they come.
 
-``training.jsonl`` (the seed set) holds hand-labelled real texts (Swedish news sentences, feed entries,
-paragraphs of articles, none of them in the evaluation set) and the demo map's own items, one
-JSON object a line: ``source``, ``text``, ``themes`` (slugs). See ``README.md`` here.
+``training.jsonl`` (the seed set) holds hand-labelled real texts (Swedish news sentences, feed
+entries, paragraphs of articles, none of them in the evaluation set), the demo map's own items
+and texts written as typical entries of each theme, one JSON object a line: ``source``, ``text``,
+``themes`` (slugs). See ``README.md`` here.
 
 The model (TF-IDF over words and over character 4-grams, which carry Swedish and German
 compounds, and one logistic regression per theme) is trained from that file on first use, in
-about a second, the same way every time. ``learning.train_if_due`` retrains it from the seed set
+a few seconds, the same way every time. ``learning.train_if_due`` retrains it from the seed set
 plus the editors' decisions (``decision_rows``) and stores it in the database; until then the
 pipeline uses ``seed_model()``. The pipeline asks it in one place, ``pipeline.find_themes``
-(through ``tags``):
+(through ``decide``):
 
 * it confirms a theme for which the rules found only weak evidence (one common word, such as
-  "pendlare" or "housing") when its probability reaches ``CONFIRM_THRESHOLD``, chosen by grouped
-  cross-validation on the seed set (``cross_validated_threshold``), never on the evaluation set;
+  "pendlare" or "housing") when its probability reaches ``CONFIRM_THRESHOLD``;
 * once it has learned from editors, it also suggests a theme without rule evidence when its
-  probability reaches ``SUGGEST_THRESHOLD`` — what editors taught that no synonym names.
+  probability reaches ``SUGGEST_THRESHOLD``.
 
-The seed model alone adds nothing on its own at that threshold on the evaluation set, so before
-any decision the model runs only for entries with weak evidence (about one in ten) and ingest
-stays cheap.
+Both thresholds come from grouped cross-validation on the seed set
+(``cross_validated_thresholds``), never from the evaluation set. Before any decision the model
+runs only for entries with weak evidence (about one in ten), which keeps ingest fast.
 """
 
 from __future__ import annotations
