@@ -4,7 +4,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres bench venv messages clean
+.PHONY: run test test-sqlite test-postgres bench venv static messages clean
+
+# Front-end libraries come from npm (frontend/package-lock.json) and are copied into
+# omvarld/static/vendor; the site serves them itself.
+STATIC_STAMP := omvarld/static/vendor/.built
+$(STATIC_STAMP): frontend/package-lock.json scripts/build-static
+	npm ci --prefix frontend --no-audit --no-fund --silent
+	python3 scripts/build-static
+	touch $(STATIC_STAMP)
+
+static: $(STATIC_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,13 +24,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) $(STATIC_STAMP)
 	$(BIN)/omvarld migrate --no-input
 	$(BIN)/omvarld loaddemo
 	$(BIN)/omvarld serve --with-worker
 
 # The suite runs on SQLite, then on PostgreSQL when DATABASE_URL (or TEST_DATABASE_URL) names one.
-test: $(STAMP)
+test: $(STAMP) $(STATIC_STAMP)
 	$(BIN)/python -m pytest -p no:cacheprovider -q -n 2
 	@if [ -n "$(TEST_DATABASE_URL)" ]; then DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/python -m pytest -p no:cacheprovider -q -n 2 -m "not browser"; fi
 
@@ -33,4 +43,4 @@ messages: $(STAMP)
 	cd omvarld && ../$(BIN)/omvarld compilemessages
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var frontend/node_modules omvarld/static/vendor

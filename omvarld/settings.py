@@ -72,6 +72,16 @@ INSTALLED_APPS = [
     "omvarld.monitoring",
     "omvarld.newsdesk",
     "omvarld.api",
+    "omvarld.personal",
+    "omvarld.trends",
+    "omvarld.analytics",
+    "omvarld.atlas",
+    "omvarld.events",
+    "omvarld.webinars",
+    "omvarld.partnerships",
+    "omvarld.ambassadors",
+    "omvarld.panel",
+    "omvarld.surveys",
 ]
 
 MIDDLEWARE = [

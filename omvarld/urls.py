@@ -16,6 +16,16 @@ urlpatterns = [
     path("monitoring/", include("omvarld.monitoring.urls")),
     path("news/", include("omvarld.newsdesk.urls")),
     path("api/v1/", include("omvarld.api.urls")),
+    path("", include("omvarld.personal.urls")),
+    path("trends/", include("omvarld.trends.urls")),
+    path("analytics/", include("omvarld.analytics.urls")),
+    path("", include("omvarld.atlas.urls")),
+    path("events/", include("omvarld.events.urls")),
+    path("webinars/", include("omvarld.webinars.urls")),
+    path("partnerships/", include("omvarld.partnerships.urls")),
+    path("ambassadors/", include("omvarld.ambassadors.urls")),
+    path("panel/", include("omvarld.panel.urls")),
+    path("surveys/", include("omvarld.surveys.urls")),
     path("", include("omvarld.catalogue.urls")),
 ]
 

@@ -1,0 +1,1 @@
+"""Ambassador material and log of uses (P4)."""

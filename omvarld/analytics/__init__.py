@@ -1,0 +1,1 @@
+"""Curator analytics without personal data (M10)."""

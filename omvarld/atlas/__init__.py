@@ -1,0 +1,1 @@
+"""Geographic map and relationship graph (M11)."""

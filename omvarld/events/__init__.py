@@ -1,0 +1,1 @@
+"""Events calendar, participation plans and iCalendar (P1)."""

@@ -1,0 +1,1 @@
+"""Delphi panel studies that set the watch list (P5)."""

@@ -1,0 +1,1 @@
+"""Partnerships and half-yearly follow-ups (P3)."""

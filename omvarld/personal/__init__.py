@@ -1,0 +1,1 @@
+"""Follows, the ranked personal feed, saves and hides (N7)."""

@@ -1,0 +1,1 @@
+"""Survey upload and analysis (P6)."""

@@ -1,0 +1,1 @@
+"""What is rising in the monitored stream (N8)."""

@@ -1,0 +1,1 @@
+"""Webinar bank (P2)."""
