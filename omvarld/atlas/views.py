@@ -1,6 +1,7 @@
 """The geographic map and the relationship graph: thin views over ``queries`` (MISSION M11)."""
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -89,8 +90,7 @@ def _render_graph(request, f, g, form, status=200):
         "matches": queries.search_nodes(f.q) if f.q else None,
         "legend": queries.legend(),
         "form": form,
-        "export_query": "&".join(f"{k}={v}" for k, v in f.as_params()),
-        "config": {"params": f.as_params()},
+        "export_query": urlencode(f.as_params()),
         **queries.filter_choices(),
     }
     if f.errors:
