@@ -5,7 +5,8 @@ taxonomy, MAP_VIEWS_PLACES entities spread over the world and MAP_VIEWS_RELATION
 among them (a few hubs with many members, as networks have), plus recent items so every marker
 has activity to count. Then:
 
-- times the map's data answer (/map/data.json) and the graph neighbourhood of one entity
+- times the map's data answer (/map/data.json), as served (from the cache after the first
+  request) and cold (cache emptied before each request), and the graph neighbourhood of one entity
   (/graph/data.json?focus=…, one and two steps) through Django's request handler, 40 requests
   each, and measures the data answer's size with gzip;
 - serves the site with gunicorn on 127.0.0.1 and, in Debian's Chromium through Playwright, times
@@ -169,9 +170,17 @@ def main() -> None:
     relations = EntityRelation.objects.count()
     print(f"built {places} places, {relations} relations, {Item.objects.count()} items in {build_s} s", flush=True)
 
+    from django.core.cache import cache
+
     client = Client()
+    # Cold: the cache emptied before each request, so every answer is computed from the database.
+    cold = []
+    for _ in range(REPEAT // 2):
+        cache.clear()
+        cold += timed(client, ["/map/data.json"])[0]
     client.get("/map/data.json")
     map_times, map_sizes = timed(client, ["/map/data.json"] * REPEAT)
+    page_times, _ = timed(client, ["/map/"] * (REPEAT // 2))
     filtered_times, _ = timed(client, [f"/map/data.json?region={r}&days=90" for r in ["europe", "asia", "nordics", "north-america"]] * (REPEAT // 4))
     raw = len(client.get("/map/data.json").content)
     slugs = [s for s in Entity.objects.order_by("?").values_list("slug", flat=True)[:REPEAT]]
@@ -182,12 +191,16 @@ def main() -> None:
     figures = {
         "places": places, "relations": relations, "build_s": build_s,
         "map_data_p50_ms": pct(map_times, 0.5), "map_data_p95_ms": pct(map_times, 0.95),
+        "map_data_cold_p50_ms": pct(cold, 0.5), "map_data_cold_p95_ms": pct(cold, 0.95),
+        "map_page_p95_ms": pct(page_times, 0.95),
         "map_data_filtered_p95_ms": pct(filtered_times, 0.95),
         "map_data_kb": round(raw / 1024, 1), "map_data_gzip_kb": round(max(map_sizes) / 1024, 1),
         "graph_neighbourhood_p50_ms": pct(graph1, 0.5), "graph_neighbourhood_p95_ms": pct(graph1, 0.95),
         "graph_two_steps_p95_ms": pct(graph2, 0.95),
         "baseline_login_page_p95_ms": pct(baseline, 0.95),
         "map_data_ratio_to_baseline": round(pct(map_times, 0.95) / max(0.1, pct(baseline, 0.95)), 2),
+        "map_data_cold_ratio_to_baseline": round(pct(cold, 0.95) / max(0.1, pct(baseline, 0.95)), 2),
+        "graph_neighbourhood_ratio_to_baseline": round(pct(graph1, 0.95) / max(0.1, pct(baseline, 0.95)), 2),
     }
     for k, v in figures.items():
         print(f"{k}: {v}", flush=True)

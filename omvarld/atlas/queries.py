@@ -8,12 +8,15 @@ places; the graph walks relations breadth-first with one query per step.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.core.cache import cache
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils import timezone
 
 from omvarld.core.models import Entity, EntityRelation, Item, MainCategory, Placement, Region, Theme, bilingual
@@ -24,6 +27,7 @@ from omvarld.core.models import Entity, EntityRelation, Item, MainCategory, Plac
 SHAPES = ["circle", "square", "diamond", "triangle", "hexagon", "pentagon", "star"]
 COLOURS = ["#0a5fa3", "#a3470b", "#0b6b4f", "#74368c", "#7a5600", "#b0174f", "#3d4a54"]
 PERIODS = [7, 30, 90, 365]
+CACHE_SECONDS = 300
 MAX_DEPTH = 2
 # Without a focus the whole graph is drawn only up to this size; beyond it the page asks for one.
 WHOLE_GRAPH_LIMIT = 600
@@ -124,7 +128,7 @@ class Place:
 
 def activity(start: dt.datetime, entity_ids=None) -> dict[int, list[int]]:
     """For each entity: [new published items, new notices, new monitored entries] since ``start``."""
-    counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    counts: dict[int, list[int]] = {}
     placements = Placement.objects.filter(
         item__status=Item.Status.PUBLISHED, item__deleted_at__isnull=True, item__created_at__gte=start
     )
@@ -134,11 +138,10 @@ def activity(start: dt.datetime, entity_ids=None) -> dict[int, list[int]]:
         items=Count("id", filter=~Q(item__type=Item.Type.NEWS_NOTICE)),
         notices=Count("id", filter=Q(item__type=Item.Type.NEWS_NOTICE)),
     )
-    for row in rows:
-        counts[row["entity_id"]][0] = row["items"]
-        counts[row["entity_id"]][1] = row["notices"]
+    for entity_id, items, notices in rows.values_list("entity_id", "items", "notices"):
+        counts[entity_id] = [items, notices, 0]
     for entity_id, n in _entry_counts(start, entity_ids):
-        counts[entity_id][2] = n
+        counts.setdefault(entity_id, [0, 0, 0])[2] = n
     return counts
 
 
@@ -166,26 +169,81 @@ def places_queryset(f: MapFilters):
     return qs
 
 
+# Columns of a place row: what the map's data answer and the list under the map are built from.
+ROW = ("id", "slug", "name", "lat", "lon", "category", "region", "items", "notices", "entries", "new")
+
+
+def place_rows(f: MapFilters, now=None) -> list[tuple]:
+    """The places that match the filters as plain tuples (see ``ROW``), with their activity in the
+    chosen period; plain tuples because there may be thousands of them on every map request.
+
+    Kept in the cache for a few minutes under the site's content version, so a new or changed
+    entity or item shows at once while the moving period and new monitored entries may lag by
+    up to ``CACHE_SECONDS``.
+    """
+    if now is not None:
+        return _place_rows(f, now)
+    key = cache_key("rows", f)
+    rows = cache.get(key)
+    if rows is None:
+        rows = _place_rows(f)
+        cache.set(key, rows, CACHE_SECONDS)
+    return rows
+
+
+def cache_key(kind: str, f: MapFilters) -> str:
+    from omvarld.api import versioning
+
+    version, changed_at = versioning.current()
+    params = sorted(f.as_params().items())
+    raw = f"{kind}|{version}|{changed_at}|{_entries_mark()}|{_lang()}|{params}"
+    return "atlas:" + hashlib.sha1(raw.encode()).hexdigest()
+
+
+def _entries_mark() -> int:
+    """The newest entity tag of the monitoring pipeline: changes when entries are tagged."""
+    from django.apps import apps
+
+    if not apps.is_installed("omvarld.monitoring"):
+        return 0
+    EntryTag = apps.get_model("monitoring", "EntryTag")
+    return EntryTag.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _place_rows(f: MapFilters, now=None) -> list[tuple]:
+    start = since(f.days, now)
+    lang_en = _lang() == "en"
+    cats = dict(MainCategory.objects.values_list("id", "slug"))
+    regions = dict(Region.objects.values_list("id", "slug"))
+    rows = (
+        places_queryset(f)
+        .annotate(fresh=Case(When(created_at__gte=start, then=Value(1)), default=Value(0), output_field=IntegerField()))
+        .order_by("priority", "name_sv")
+        .values_list("id", "slug", "name_sv", "name_en", "latitude", "longitude", "main_category_id", "region_id", "fresh")
+    )
+    counts = activity(start)
+    none = (0, 0, 0)
+    out = []
+    for pk, slug, name_sv, name_en, lat, lon, cat, region, fresh in rows:
+        c = counts.get(pk, none)
+        if f.new_only and not (fresh or c[0] or c[1] or c[2]):
+            continue
+        name = (name_en or name_sv) if lang_en else (name_sv or name_en)
+        out.append((pk, slug, name, lat, lon, cats.get(cat, ""), regions.get(region, ""), c[0], c[1], c[2], fresh))
+    return out
+
+
+def as_place(row: tuple) -> Place:
+    pk, slug, name, lat, lon, cat, region, items, notices, entries, fresh = row
+    return Place(pk, slug, name, lat, lon, cat, region, 0, items, notices, entries, bool(fresh))
+
+
 def map_places(f: MapFilters, now=None) -> list[Place]:
     """The places that match the filters, with their activity in the chosen period."""
-    start = since(f.days, now)
-    rows = places_queryset(f).values_list(
-        "id", "slug", "name_sv", "name_en", "latitude", "longitude", "main_category__slug", "region__slug", "priority",
-        "created_at",
-    ).order_by("priority", "name_sv")
-    lang_en = _lang() == "en"
-    counts = activity(start)
-    places = []
-    for pk, slug, name_sv, name_en, lat, lon, cat, region, priority, created in rows:
-        name = (name_en or name_sv) if lang_en else (name_sv or name_en)
-        c = counts.get(pk, (0, 0, 0))
-        place = Place(pk, slug, name, lat, lon, cat, region or "", priority, c[0], c[1], c[2], created >= start)
-        if f.new_only and not (place.is_new or place.activity):
-            continue
-        places.append(place)
-    return places
+    return [as_place(r) for r in place_rows(f, now)]
 
 
+@lru_cache(maxsize=4096)
 def marker_size(activity_count: int) -> int:
     """Marker diameter in pixels: grows with the logarithm of the activity, within 22–46."""
     return 22 + min(24, round(6 * math.log2(1 + activity_count)))
@@ -195,15 +253,14 @@ def map_data(f: MapFilters, now=None) -> dict:
     """The map's JSON answer: compact rows, since it may hold thousands of places."""
     cats = legend()
     index = {c.slug: i for i, c in enumerate(cats)}
-    places = map_places(f, now)
     data = {
         "period_days": f.days,
         "categories": [{"slug": c.slug, "name": c.name, "shape": c.shape, "colour": c.colour, "letter": c.letter} for c in cats],
         "columns": ["slug", "name", "lat", "lon", "category", "size", "items", "notices", "entries", "new"],
         "places": [
-            [p.slug, p.name, round(p.latitude, 4), round(p.longitude, 4), index.get(p.category, 0), marker_size(p.activity),
-             p.items, p.notices, p.entries, 1 if p.is_new else 0]
-            for p in places
+            [slug, name, round(lat, 4), round(lon, 4), index.get(cat, 0), marker_size(items + notices + entries), items, notices,
+             entries, fresh]
+            for _pk, slug, name, lat, lon, cat, _region, items, notices, entries, fresh in place_rows(f, now)
         ],
     }
     if f.events:
@@ -267,6 +324,7 @@ class Graph:
     edges: list[dict]
     focus: Entity | None = None
     truncated: bool = False
+    categories: list[Legend] = field(default_factory=list)
 
 
 def relations_queryset(kinds: list[str] | None = None):
@@ -340,7 +398,8 @@ def graph(f: GraphFilters, focus: Entity | None = None) -> Graph:
                 break
             ids |= new
             edges.append(row)
-    nodes = _nodes(ids, focus)
+    cats = legend()
+    nodes = _nodes(ids, focus, cats)
     kind_labels = dict(EntityRelation.Kind.choices)
     return Graph(
         nodes=nodes,
@@ -348,11 +407,12 @@ def graph(f: GraphFilters, focus: Entity | None = None) -> Graph:
                for rid, s, kind, t, note in edges],
         focus=focus,
         truncated=truncated,
+        categories=cats,
     )
 
 
-def _nodes(ids: set[int], focus: Entity | None) -> list[dict]:
-    cats = {c.slug: (i, c) for i, c in enumerate(legend())}
+def _nodes(ids: set[int], focus: Entity | None, categories: list[Legend]) -> list[dict]:
+    cats = {c.slug: (i, c) for i, c in enumerate(categories)}
     lang_en = _lang() == "en"
     nodes = []
     rows = Entity.objects.filter(pk__in=ids).values_list("id", "slug", "name_sv", "name_en", "main_category__slug", "region__slug")
@@ -369,7 +429,7 @@ def graph_json(g: Graph) -> dict:
     return {
         "focus": g.focus.slug if g.focus else None,
         "truncated": g.truncated,
-        "categories": [{"slug": c.slug, "name": c.name, "shape": c.shape, "colour": c.colour, "letter": c.letter} for c in legend()],
+        "categories": [{"slug": c.slug, "name": c.name, "shape": c.shape, "colour": c.colour, "letter": c.letter} for c in g.categories],
         "nodes": g.nodes,
         "edges": g.edges,
     }

@@ -4,6 +4,7 @@ import json
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -33,23 +34,30 @@ def _bad_request_json(errors: dict):
 @require_GET
 def map_page(request):
     f = parse_map_filters(request.GET)
-    places = queries.map_places(f) if not f.errors else []
-    page = Paginator(places, LIST_PER_PAGE).get_page(_page_number(request.GET.get("page")))
+    rows = queries.place_rows(f) if not f.errors else []
+    page = Paginator(rows, LIST_PER_PAGE).get_page(_page_number(request.GET.get("page")))
     legend = queries.legend()
     by_slug = {c.slug: c for c in legend}
-    for p in page.object_list:
-        p.legend = by_slug.get(p.category)
+    choices = queries.filter_choices()
+    region_names = {r.slug: r.name for r in choices["regions"]}
+    places = []
+    for row in page.object_list:
+        place = queries.as_place(row)
+        place.legend = by_slug.get(place.category)
+        place.region_name = region_names.get(place.region, "")
+        places.append(place)
     params = f.as_params()
     context = {
         "filters": f,
-        "places": page,
-        "place_count": len(places),
+        "page": page,
+        "places": places,
+        "place_count": len(rows),
         "legend": legend,
         "periods": sorted(set(queries.PERIODS) | {f.days}),
         "events": queries.map_events(f) if f.events and not f.errors else [],
         "data_url_params": params,
         "config": {"params": {k: str(v) for k, v in params.items()}},
-        **queries.filter_choices(),
+        **choices,
     }
     return render(request, "atlas/map.html", context, status=400 if f.errors else 200)
 
@@ -59,7 +67,12 @@ def map_data(request):
     f = parse_map_filters(request.GET)
     if f.errors:
         return _bad_request_json(f.errors)
-    response = HttpResponse(json.dumps(queries.map_data(f), ensure_ascii=False, separators=(",", ":")), content_type="application/json")
+    key = queries.cache_key("json", f)
+    body = cache.get(key)
+    if body is None:
+        body = json.dumps(queries.map_data(f), ensure_ascii=False, separators=(",", ":")).encode()
+        cache.set(key, body, queries.CACHE_SECONDS)
+    response = HttpResponse(body, content_type="application/json")
     response["Cache-Control"] = "private, max-age=60"
     return response
 

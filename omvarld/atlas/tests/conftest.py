@@ -12,6 +12,16 @@ MINI = Path(__file__).resolve().parents[2] / "demo" / "tests" / "mini.yaml"
 COORDS = {"copenhagen": (55.68, 12.57), "c40": (51.51, -0.13), "oslo": (59.91, 10.75)}
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Map answers are cached under the content version; each test starts without them."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def atlas_map(db):
     """The small demo map with coordinates for every entity and a chain of relations:

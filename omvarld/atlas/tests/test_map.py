@@ -151,3 +151,16 @@ def test_marker_size_is_bounded():
     assert queries.marker_size(0) == 22
     assert queries.marker_size(10) > queries.marker_size(1)
     assert queries.marker_size(10**6) == 46
+
+
+def test_a_change_shows_at_once_despite_the_cache(client, atlas_map):
+    _, places = _data(client)
+    assert "oslo" in places
+    oslo = atlas_map["oslo"]
+    oslo.latitude = None
+    oslo.save()
+    _, places = _data(client)
+    assert "oslo" not in places
+    _item(atlas_map["copenhagen"], "Fresh heat news", days_ago=0)
+    _, places = _data(client)
+    assert places["copenhagen"]["items"] == 1

@@ -128,12 +128,17 @@
       .then(function (data) {
         var cols = {};
         data.columns.forEach(function (c, i) { cols[c] = i; });
+        var loaded;
+        var allPlaced = new Promise(function (resolve) { loaded = resolve; });
         var group = L.markerClusterGroup({
-          iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 45, chunkedLoading: true,
-          spiderfyOnMaxZoom: true,
+          iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
+          // Thousands of markers are added in slices so the page keeps answering meanwhile.
+          chunkedLoading: true, chunkProgress: function (done, total) { if (done >= total) { loaded(); } },
         });
         var markers = data.places.map(function (row) { return placeMarker(row, data.categories, cols); });
+        map.addLayer(group);
         group.addLayers(markers);
+        if (!markers.length) { loaded(); }
         group.on("clusterkeydown", function (e) {
           if (isActivation(e)) {
             L.DomEvent.preventDefault(e.originalEvent);
@@ -141,7 +146,6 @@
             map.once("zoomend", function () { el.focus(); });
           }
         });
-        map.addLayer(group);
         var overlays = {};
         overlays[strings.placesLayer] = group;
         if (data.events) {
@@ -154,6 +158,7 @@
           map.fitBounds(group.getBounds(), { padding: [30, 30], maxZoom: 6 });
         }
         el.dataset.places = String(markers.length);
+        return allPlaced;
       });
   }
 
