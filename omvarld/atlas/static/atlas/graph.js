@@ -73,6 +73,8 @@
             levelWidth: function () { return 1; }, minNodeSpacing: 22, animate: false,
           } : { name: "cose", animate: false, nodeRepulsion: function () { return 9000; }, idealEdgeLength: function () { return 70; } },
         });
+        // A small neighbourhood fitted to the box would be drawn huge; keep text at a readable size.
+        if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
         cy.on("tap", "node", function (evt) {
           var slug = evt.target.data("slug");
           if (container.dataset.nodeLink === "entity") {
