@@ -56,6 +56,7 @@ def map_page(request):
         "periods": sorted(set(queries.PERIODS) | {f.days}),
         "events": queries.map_events(f) if f.events and not f.errors else [],
         "data_url_params": params,
+        "data_query": urlencode(params),
         "config": {"params": {k: str(v) for k, v in params.items()}},
         **choices,
     }

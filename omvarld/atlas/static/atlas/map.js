@@ -44,7 +44,7 @@
         var land = topojson.feature(topo, topo.objects.countries);
         land.features.forEach(function (f) { unwrapAntimeridian(f.geometry); });
         L.geoJSON(land, {
-          interactive: false,
+          interactive: false, renderer: L.canvas({ padding: 0.5 }),
           style: { color: "#7d8b96", weight: 0.7, fillColor: "#f6f3ea", fillOpacity: 1 },
         }).addTo(map);
       });
@@ -123,7 +123,8 @@
   }
 
   function loadPlaces() {
-    return fetch(el.dataset.dataUrl + "?" + params.toString(), { credentials: "same-origin" })
+    var query = params.toString();
+    return fetch(el.dataset.dataUrl + (query ? "?" + query : ""), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (data) {
         var cols = {};
@@ -133,7 +134,7 @@
         var group = L.markerClusterGroup({
           iconCreateFunction: clusterIcon, showCoverageOnHover: false, maxClusterRadius: 45, spiderfyOnMaxZoom: true,
           // Thousands of markers are added in slices so the page keeps answering meanwhile.
-          chunkedLoading: true, chunkProgress: function (done, total) { if (done >= total) { loaded(); } },
+          chunkedLoading: true, chunkDelay: 10, chunkProgress: function (done, total) { if (done >= total) { loaded(); } },
         });
         var markers = data.places.map(function (row) { return placeMarker(row, data.categories, cols); });
         map.addLayer(group);
