@@ -4,6 +4,7 @@ See ``omvarld.lib.env`` for the helpers; each call documents its variable, and t
 them all.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -11,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from omvarld.lib.env import envbool, envint, envsecret, envstr
+from omvarld.lib.programme import read_look
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(envstr("OMVARLD_DATA_DIR", "var", "Folder for the SQLite database, collected static files and backups")).resolve()
@@ -31,6 +33,11 @@ ALLOWED_HOSTS = [h.strip() for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in envstr("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://example.org) trusted for form posts behind a proxy").split(",") if o.strip()]
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000", "The site's public address, used in emails and feeds").rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "Omvärld", "Name shown in the header, emails and feeds (set per programme)")
+# A programme profile gives the site its name, tagline, logo and colours (MISSION M12).
+PROFILE_FILE = envstr("OMVARLD_PROFILE", "", "Programme profile (YAML) whose name, tagline, logo and colours the site shows; written by `omvarld new-programme`")
+PROGRAMME = read_look(PROFILE_FILE) if PROFILE_FILE else {}
+if PROGRAMME and not os.environ.get("SITE_NAME"):
+    SITE_NAME = PROGRAMME["name"]
 PORT = envint("PORT", 8000, "Port that `omvarld serve` listens on")
 WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for `omvarld serve`")
 
@@ -82,6 +89,7 @@ INSTALLED_APPS = [
     "omvarld.ambassadors",
     "omvarld.panel",
     "omvarld.surveys",
+    "omvarld.programmes",
 ]
 
 MIDDLEWARE = [
@@ -113,6 +121,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "omvarld.core.context_processors.site",
                 "omvarld.accounts.context_processors.capabilities",
+                "omvarld.programmes.context_processors.look",
             ],
         },
     },

@@ -26,6 +26,7 @@ urlpatterns = [
     path("ambassadors/", include("omvarld.ambassadors.urls")),
     path("panel/", include("omvarld.panel.urls")),
     path("surveys/", include("omvarld.surveys.urls")),
+    path("programme/", include("omvarld.programmes.urls")),
     path("", include("omvarld.catalogue.urls")),
 ]
 

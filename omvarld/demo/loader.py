@@ -65,12 +65,14 @@ def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> L
     now = now or timezone.now()
     report = LoadReport()
     with indexing.paused():
-        regions = {}
+        # A file may hold only content and use the taxonomy already in the database (a programme's
+        # profile loads the taxonomy first); what the file itself defines takes precedence.
+        regions = {r.slug: r for r in Region.objects.all()}
         for i, r in enumerate(data.get("regions", [])):
             regions[r["slug"]], _ = Region.objects.update_or_create(
                 slug=r["slug"], defaults={"name_sv": r["name_sv"], "name_en": r["name_en"], "order": i}
             )
-        themes = {}
+        themes = {t.slug: t for t in Theme.objects.all()}
         for i, t in enumerate(data.get("themes", [])):
             themes[t["slug"]], _ = Theme.objects.update_or_create(
                 slug=t["slug"],
@@ -82,7 +84,8 @@ def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> L
                     "order": i,
                 },
             )
-        cats, infocats = {}, {}
+        cats = {c.slug: c for c in MainCategory.objects.all()}
+        infocats = {(ic.main_category.slug, ic.slug): ic for ic in InfoCategory.objects.select_related("main_category")}
         for i, c in enumerate(data.get("main_categories", [])):
             cat, _ = MainCategory.objects.update_or_create(
                 slug=c["slug"],
