@@ -361,6 +361,8 @@ def import_opml(*, data: bytes, user) -> ImportReport:
         try:
             url = check_import_url(o.xml_url)
         except FetchError as exc:
+            if exc.key == "url_scheme" and ":" not in o.xml_url:  # a relative address, not a scheme we refuse
+                exc = FetchError("url_invalid", url=o.xml_url[:200])
             problem = ImportProblem(o.line, o.xml_url, exc.key, exc.params)
             (report.unsafe if exc.key in _UNSAFE_KEYS else report.unreadable).append(problem)
             continue

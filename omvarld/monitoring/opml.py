@@ -116,9 +116,11 @@ def decode(data: bytes) -> str:
     declared = _DECLARED.match(data[:1024])
     if declared:
         try:
-            codec = codecs.lookup(declared.group(1).decode("ascii"))
-            if not codec.name.startswith(("utf-16", "utf-32", "utf-8")):
-                return data.decode(codec.name)
+            name = codecs.lookup(declared.group(1).decode("ascii")).name
+            # As browsers do (WHATWG Encoding): Latin-1 and ASCII labels mean Windows-1252.
+            name = "cp1252" if name in ("latin-1", "iso8859-1", "ascii") else name
+            if not name.startswith(("utf-16", "utf-32", "utf-8")):
+                return data.decode(name)
         except (LookupError, UnicodeDecodeError):
             pass
     try:
@@ -168,7 +170,9 @@ class _Reader:
         self.seen_urls: set[str] = set()
         self.seen_list_element = False
         self.outline_count = 0
-        self.stack: list[str | None] = []  # folder names (None: an outline that is not a folder)
+        # Open outlines: (element, folder name or None when it is not a folder, damaged?)
+        self.stack: list[tuple[object, str | None, bool]] = []
+        self.closed_early: list[object] = []
         # (line, swallowed, attrs, feed or problem, folder path): to match each with its start tag
         self.parsed_outlines: list[tuple[int, int, dict[str, str], Outline | Problem | None, str]] = []
         # RDF/FOAF state
@@ -212,8 +216,23 @@ class _Reader:
 
     def end(self, tag: str, el) -> None:
         if tag == "outline":
-            if self.stack:
-                self.stack.pop()
+            early = next((i for i, e in enumerate(self.closed_early) if e is el), None)
+            if early is not None:
+                # This end tag was meant for the next folder out, which closes now in its turn.
+                del self.closed_early[early]
+                if self.stack:
+                    self.closed_early.append(self.stack.pop()[0])
+                return
+            while self.stack:
+                opened, _folder, damaged = self.stack.pop()
+                if opened is el:
+                    break
+            else:
+                return
+            if damaged and clean(el.text or "") and self.stack:
+                # Markup inside a value hid the tag's "/>": the parser left it open, and the
+                # "</outline>" that closed it was its folder's. Close the folder here.
+                self.closed_early.append(self.stack.pop()[0])
         elif tag == "name":
             name = clean(el.text or "")
             if self.agent is not None:
@@ -255,7 +274,7 @@ class _Reader:
             problem = Problem(line, "opml_damaged", title)
         elif title:
             folder = title
-        self.stack.append(folder)
+        self.stack.append((el, folder, damaged))
         self.parsed_outlines.append((line, swallowed, attrs, feed or problem, self.category(attrs)))
         if feed:
             self.add_feed(feed)
@@ -263,7 +282,7 @@ class _Reader:
             self.result.problems.append(problem)
 
     def category(self, attrs: dict[str, str]) -> str:
-        folders = [f for f in self.stack if f]
+        folders = [f for _el, f, _d in self.stack if f]
         if not folders:
             # Not nested: a slash-delimited path in the category attribute (OPML 2.0) is its folder.
             for entry in attrs.get("category", "").split(","):
