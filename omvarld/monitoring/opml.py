@@ -312,6 +312,8 @@ class _Reader:
             if i >= 0 and skipped[i][0] <= m.start() < skipped[i][1]:
                 continue
             raw.append((bisect.bisect_left(newlines, m.start()) + 1, m.start()))
+            if len(raw) > self.max_outlines:  # outlines hidden inside values count towards the cap too
+                raise OPMLError("opml_too_many", limit=self.max_outlines)
         lost: list[tuple[int, str]] = []  # (index in raw, folder path)
         i = 0
         category = ""

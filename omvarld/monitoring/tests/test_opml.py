@@ -343,6 +343,10 @@ def test_outline_cap_refuses_the_whole_list(settings, tmp_path):
         call_command("import-opml", str(path), stdout=io.StringIO(), stderr=io.StringIO())
     assert Source.objects.count() == 0
     assert actions.import_opml(data=many(5), user=None).created == 5
+    hidden = opml('<outline text="' + "<outline " * 6 + '" xmlUrl="https://h.org/rss"/>')
+    with pytest.raises(actions.SourceError) as exc:
+        actions.import_opml(data=hidden, user=None)
+    assert exc.value.key == "opml_too_many"
 
 
 @pytest.mark.django_db
