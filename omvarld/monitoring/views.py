@@ -13,6 +13,7 @@ from omvarld.monitoring import actions, queries
 from omvarld.monitoring.errors import describe
 from omvarld.monitoring.forms import OPMLImportForm, SourceForm
 from omvarld.monitoring.models import Source
+from omvarld.monitoring.opml import MAX_BYTES
 from omvarld.monitoring.tasks import fetch_source_task
 
 
@@ -93,7 +94,9 @@ def opml_import(request):
     report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = actions.import_opml(data=form.cleaned_data["file"].read(), user=request.user)
+            # Read one byte past the limit, so a larger file is refused without being read whole.
+            data = form.cleaned_data["file"].read(MAX_BYTES + 1)
+            report = actions.import_opml(data=data, user=request.user)
         except actions.SourceError as exc:
             form.add_error("file", describe(exc.key, exc.params))
     status = 400 if request.method == "POST" and form.errors else 200

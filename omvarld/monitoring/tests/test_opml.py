@@ -477,3 +477,22 @@ def test_damaged_lists_keep_every_undamaged_outline(feeds, damage, victim):
     if damage == "broken_tag":  # the damaged outline is recovered or reported, never silently lost
         title, host, path, _folders = feeds[victim % len(feeds)]
         assert f"https://{host}/{path}" in {o.xml_url for o in parsed.outlines} or parsed.problems
+
+
+@pytest.mark.django_db
+def test_oversized_file_is_refused_unread(client, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from omvarld.accounts.roles import assign_role
+    from omvarld.monitoring.opml import MAX_BYTES
+
+    user = django_user_model.objects.create_user("ed", password="pw")
+    assign_role(user, "editor")
+    client.force_login(user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    big = opml('<outline text="a" xmlUrl="https://a.org/rss"/>' + " " * MAX_BYTES)
+    response = client.post(reverse("monitoring:opml-import"), {"file": SimpleUploadedFile("big.opml", big)})
+    assert response.status_code == 400
+    assert "larger than 10 MB" in response.content.decode()
+    assert Source.objects.count() == 0

@@ -5,6 +5,7 @@ from django.utils import translation
 
 from omvarld.monitoring import actions
 from omvarld.monitoring.errors import describe
+from omvarld.monitoring.opml import MAX_BYTES
 
 
 class Command(BaseCommand):
@@ -16,7 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, **opts):
         with translation.override("en"):
             try:
-                data = Path(file).read_bytes()
+                with Path(file).open("rb") as f:
+                    data = f.read(MAX_BYTES + 1)  # a larger file is refused without being read whole
             except OSError as exc:
                 raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
             try:
