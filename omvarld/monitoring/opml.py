@@ -201,7 +201,7 @@ class _Reader:
             self.find_lost_outlines()
 
     def start(self, tag: str, el) -> None:
-        if tag in ("opml", "rdf", "outline"):
+        if tag in ("opml", "outline", "agent", "person", "group"):  # an RSS 1.0 feed (rdf:RDF) is not a list
             self.seen_list_element = True
         if tag == "outline":
             self.outline(el)

@@ -496,3 +496,12 @@ def test_oversized_file_is_refused_unread(client, django_user_model):
     assert response.status_code == 400
     assert "larger than 10 MB" in response.content.decode()
     assert Source.objects.count() == 0
+
+
+def test_a_feed_is_not_a_list():
+    rss1 = (b'<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/">'
+            b'<channel rdf:about="https://e.org/rss"><title>t</title></channel></rdf:RDF>')
+    for data in (rss1, b'<rss version="2.0"><channel><title>t</title></channel></rss>', b"just text"):
+        with pytest.raises(OPMLError) as exc:
+            parse_opml(data)
+        assert exc.value.key == "opml_not_a_list"
