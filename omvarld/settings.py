@@ -59,6 +59,7 @@ FETCH_PER_HOST = envint("OMVARLD_FETCH_PER_HOST", 1, "Fetches from one host (hos
 FETCH_HOST_DELAY_MS = envint("OMVARLD_FETCH_HOST_DELAY_MS", 1000, "Pause between two fetches from the same host in one worker, in milliseconds")
 FETCH_MAX_ERRORS = envint("OMVARLD_FETCH_MAX_ERRORS", 10, "Failed fetches in a row after which a source is paused")
 FETCH_FULLTEXT_PER_FETCH = envint("OMVARLD_FETCH_FULLTEXT", 5, "Teaser entries per fetch whose full article text is fetched and extracted (0: none)")
+OPML_MAX_OUTLINES = envint("OMVARLD_OPML_MAX_OUTLINES", 2000, "Most outlines (feeds and folders) an imported OPML list may have; a longer list is refused whole")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

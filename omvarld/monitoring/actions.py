@@ -276,33 +276,114 @@ def mark_tip(*, entry: Entry, user) -> EntryDecision:
 
 # --- OPML ------------------------------------------------------------------------------------------
 
+@dataclass(order=True)
+class ImportProblem:
+    """One outline of a list that was not added: its line, what could be read of it (the
+    address, or the title), and why (a message key with parameters, see ``errors``)."""
+
+    line: int
+    what: str = ""
+    key: str = ""
+    params: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def message(self) -> str:
+        from omvarld.monitoring.errors import describe
+
+        return describe(self.key, self.params)
+
+
 @dataclass
 class ImportReport:
+    """What an OPML import did: counts, and each outline not added with its line."""
+
     created: int = 0
-    existing: int = 0
-    invalid: list[tuple[str, str]] = field(default_factory=list)  # (url, message key)
+    existing: int = 0  # already a source (or listed twice in the file)
+    unsafe: list[ImportProblem] = field(default_factory=list)
+    unreadable: list[ImportProblem] = field(default_factory=list)
+    other_lists: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.created + self.existing + len(self.unsafe) + len(self.unreadable)
+
+
+# Refusals that mean "this address is not safe to fetch"; other check_url refusals mean unreadable.
+_UNSAFE_KEYS = {"url_scheme", "url_credentials", "address_loopback", "address_private", "address_link_local",
+                "address_multicast", "address_unspecified", "address_reserved"}
+_TITLE_MAX = Source._meta.get_field("title").max_length
+_CATEGORY_MAX = Source._meta.get_field("category").max_length
+_URL_MAX = Source._meta.get_field("url").max_length
+
+
+def check_import_url(url: str) -> str:
+    """``url`` if a list may add it as a source; else ``FetchError``. No name is resolved here
+    (no network in a request): addresses written as numbers and local names are checked now,
+    and every fetch checks again where the name leads."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    from omvarld.lib.fetch import address_refusal
+
+    if len(url) > _URL_MAX or any(ch.isspace() for ch in url):
+        raise FetchError("url_invalid", url=url[:200])
+    url = check_url(url)
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    allow_loopback = settings.FETCH_ALLOW_LOOPBACK
+    if (host == "localhost" or host.endswith(".localhost")) and not allow_loopback:
+        raise FetchError("address_loopback", address=host)
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return url
+    refusal = address_refusal(ip, allow_loopback=allow_loopback)
+    if refusal:
+        raise FetchError(refusal, address=host)
+    return url
 
 
 def import_opml(*, data: bytes, user) -> ImportReport:
-    """Add every feed of an OPML list (without fetching them now); raises ``SourceError`` for a bad file."""
+    """Add every feed of an OPML or RDF/FOAF list as a source (without fetching them now).
+
+    Raises ``SourceError`` when the file is refused whole (not a list, entity declarations, too
+    many outlines, too deep): then nothing is added. Otherwise every readable feed is added in
+    one transaction, and the report names each outline that was not, with its line.
+    """
     try:
-        outlines = parse_opml(data)
+        parsed = parse_opml(data, max_outlines=settings.OPML_MAX_OUTLINES)
     except OPMLError as exc:
         raise SourceError(exc.key, **exc.params) from None
-    report = ImportReport()
-    for o in outlines:
+    report = ImportReport(existing=parsed.duplicates, other_lists=parsed.other_lists)
+    report.unreadable.extend(ImportProblem(p.line, p.detail, p.key) for p in parsed.problems)
+    added_by = user if getattr(user, "is_authenticated", False) else None
+    to_create = []
+    for o in parsed.outlines:
         try:
-            url = check_url(o.xml_url)
+            url = check_import_url(o.xml_url)
         except FetchError as exc:
-            report.invalid.append((o.xml_url, exc.key))
+            if exc.key == "url_scheme" and ":" not in o.xml_url:  # a relative address, not a scheme we refuse
+                exc = FetchError("url_invalid", url=o.xml_url[:200])
+            problem = ImportProblem(o.line, o.xml_url, exc.key, exc.params)
+            (report.unsafe if exc.key in _UNSAFE_KEYS else report.unreadable).append(problem)
             continue
-        if Source.objects.filter(url=url).exists():
-            report.existing += 1
+        if len(o.category) > _CATEGORY_MAX:
+            report.unreadable.append(ImportProblem(o.line, o.xml_url, "opml_folder_too_long"))
             continue
-        html_url = o.html_url if o.html_url.startswith(("http://", "https://")) else ""
-        Source.objects.create(kind="feed", url=url, host=host_key(url), title=o.title[:300], site_url=html_url[:2000],
-                              category=o.category[:300], added_by=user if getattr(user, "is_authenticated", False) else None)
-        report.created += 1
+        html_url = o.html_url if o.html_url.startswith(("http://", "https://")) and len(o.html_url) <= 2000 else ""
+        title = "" if o.title == o.xml_url else o.title[:_TITLE_MAX]
+        to_create.append(Source(kind="feed", url=url, host=host_key(url), title=title, site_url=html_url,
+                                category=o.category, added_by=added_by))
+    report.unreadable.sort()
+    report.unsafe.sort()
+    with transaction.atomic():
+        known = set()
+        urls = [s.url for s in to_create]
+        for i in range(0, len(urls), 500):
+            known.update(Source.objects.filter(url__in=urls[i:i + 500]).values_list("url", flat=True))
+        fresh = [s for s in to_create if s.url not in known]
+        Source.objects.bulk_create(fresh, batch_size=500)
+    report.created = len(fresh)
+    report.existing += len(to_create) - len(fresh)
     return report
 
 

@@ -45,6 +45,17 @@ MESSAGES = {
     "selector_invalid": _("The CSS selector is not valid."),
     "selector_no_match": _("The CSS selector matched nothing on the page."),
     "file_unreadable": _("The file could not be read."),
+    # Subscription lists (OPML, RDF/FOAF)
+    "opml_too_large": _("The file is larger than %(limit_mb)s MB, the limit for a subscription list; nothing was imported."),
+    "opml_entities": _("The file declares XML entities, which we refuse for safety (entity expansion or external entities); nothing was imported."),
+    "opml_empty": _("The file is empty; nothing was imported."),
+    "opml_not_a_list": _("The file is not a subscription list (OPML or RDF/FOAF); nothing was imported."),
+    "opml_too_many": _("The list has more than %(limit)s outlines (feeds and folders), the limit; nothing was imported. Split it into smaller lists."),
+    "opml_too_deep": _("The list nests folders more than %(limit)s levels deep; nothing was imported."),
+    "opml_unreadable": _("An outline here could not be read (broken markup)."),
+    "opml_damaged": _("The outline's attributes are damaged and no feed address could be read."),
+    "opml_no_address": _("The outline is a feed with an empty address."),
+    "opml_folder_too_long": _("The feed's folder path is longer than 300 characters."),
     # Pausing
     "by_editor": _("Paused by an editor."),
     "too_many_errors": _("Paused after %(count)s failed fetches in a row."),

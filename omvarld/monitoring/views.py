@@ -13,6 +13,7 @@ from omvarld.monitoring import actions, queries
 from omvarld.monitoring.errors import describe
 from omvarld.monitoring.forms import OPMLImportForm, SourceForm
 from omvarld.monitoring.models import Source
+from omvarld.monitoring.opml import MAX_BYTES
 from omvarld.monitoring.tasks import fetch_source_task
 
 
@@ -88,17 +89,18 @@ def source_fetch(request, pk):
 
 @editor_required
 def opml_import(request):
+    """Upload a list; the answer shows the import report (or why the file was refused)."""
     form = OPMLImportForm(request.POST or None, request.FILES or None)
+    report = None
     if request.method == "POST" and form.is_valid():
         try:
-            report = actions.import_opml(data=form.cleaned_data["file"].read(), user=request.user)
+            # Read one byte past the limit, so a larger file is refused without being read whole.
+            data = form.cleaned_data["file"].read(MAX_BYTES + 1)
+            report = actions.import_opml(data=data, user=request.user)
         except actions.SourceError as exc:
             form.add_error("file", describe(exc.key, exc.params))
-        else:
-            messages.success(request, _("%(created)d sources added, %(existing)d already present, %(invalid)d refused.")
-                             % {"created": report.created, "existing": report.existing, "invalid": len(report.invalid)})
-            return redirect("monitoring:sources")
-    return render(request, "monitoring/opml_import.html", {"form": form})
+    status = 400 if request.method == "POST" and form.errors else 200
+    return render(request, "monitoring/opml_import.html", {"form": form, "report": report}, status=status)
 
 
 @editor_required

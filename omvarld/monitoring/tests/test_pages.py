@@ -71,16 +71,35 @@ def test_health_page_in_swedish(client, editor, loopback, server):
     assert "Källan finns inte längre" in page
 
 
-def test_opml_import_and_export(client, editor, data_dir):
+def test_opml_import_and_export(client, editor):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    path = data_dir / "opml" / "rsparser" / "Subs.opml"
+    from omvarld.monitoring.tests.test_opml import FIXTURES
+
+    path = FIXTURES / "rsparser" / "Subs.opml"
     response = client.post(reverse("monitoring:opml-import"), {"file": SimpleUploadedFile("subs.opml", path.read_bytes())})
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert "207 feeds added." in response.content.decode()
     count = Source.objects.count()
-    assert count > 150
+    assert count == 207
     exported = client.get(reverse("monitoring:opml-export"))
     assert exported["Content-Type"].startswith("text/x-opml")
     Source.objects.all().delete()
     client.post(reverse("monitoring:opml-import"), {"file": SimpleUploadedFile("again.opml", exported.content)})
     assert Source.objects.count() == count
+
+
+def test_opml_import_report_in_swedish_with_lines(client, editor):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from omvarld.monitoring.tests.test_opml import FIXTURES
+
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "sv"
+    data = (FIXTURES / "broken" / "broken-attributes.opml").read_bytes()
+    page = client.post(reverse("monitoring:opml-import"), {"file": SimpleUploadedFile("b.opml", data)}).content.decode()
+    assert "11 flöden lades till." in page
+    assert "Rad 15" in page and "kunde inte läsas" in page
+    refused = client.post(reverse("monitoring:opml-import"), {"file": SimpleUploadedFile("deep.opml", b"<opml><body>" + b'<outline text="f">' * 1000 + b"</body></opml>")})
+    assert refused.status_code == 400
+    assert "mer än 50 nivåer" in refused.content.decode()
+    assert Source.objects.count() == 11
