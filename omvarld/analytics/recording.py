@@ -1,0 +1,80 @@
+"""The one way events get stored: ``record`` puts a ``Hit`` into a buffer in memory.
+
+A background thread of the web process writes the buffer to the database every
+ANALYTICS_FLUSH_SECONDS, in one multi-row insert, so that a page never waits for the database
+on behalf of counting. With ANALYTICS_FLUSH_SECONDS = 0 each event is one insert, done at once
+(tests, commands and the worker's signals use this). Counting never breaks the caller: a failed
+write is logged (without the rows) and dropped.
+"""
+
+import atexit
+import logging
+import os
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections
+
+log = logging.getLogger(__name__)
+
+# Beyond this many waiting rows (a database that stopped answering), new events are dropped
+# rather than letting memory grow.
+MAX_WAITING = 50_000
+
+
+class Buffer:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._rows: list = []
+        self._pid = None
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def add(self, hit) -> None:
+        if settings.ANALYTICS_FLUSH_SECONDS <= 0:
+            _write([hit])
+            return
+        with self._lock:
+            if self._pid != os.getpid():  # a forked web worker starts with its own buffer and thread
+                self._rows, self._pid, self._thread = [], os.getpid(), None
+            if len(self._rows) < MAX_WAITING:
+                self._rows.append(hit)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="analytics-flush", daemon=True)
+                self._thread.start()
+
+    def flush(self) -> int:
+        with self._lock:
+            rows, self._rows = self._rows, []
+        if rows:
+            _write(rows)
+        return len(rows)
+
+    def pending(self) -> int:
+        return len(self._rows)
+
+    def _run(self) -> None:
+        while not self._stop.wait(max(settings.ANALYTICS_FLUSH_SECONDS, 0.05)):
+            self.flush()
+            close_old_connections()
+
+
+def _write(rows) -> None:
+    from omvarld.analytics.models import Hit
+
+    try:
+        Hit.objects.bulk_create(rows, batch_size=500)
+    except Exception:  # counting must never break a page or a worker
+        log.exception("could not store %d analytics events", len(rows))
+
+
+buffer = Buffer()
+record = buffer.add
+
+
+@atexit.register
+def _flush_at_exit() -> None:
+    try:
+        buffer.flush()
+    except Exception:
+        pass
