@@ -59,7 +59,7 @@ def test_editors_see_every_measure(client, editor, counted):
     assert tables["out-sites"].rows == [[counted.url.split("/")[2], 1, 0]]
     assert tables["empty-searches"].rows == [["hydrogen valleys", 2, 0]]
     assert tables["empty-searches"].run_links == ["/search/?q=hydrogen+valleys"]
-    assert [r[:3] for r in tables["follows"].rows] == [["Amsterdam", 1, 0], ["Energi", 0, 1]]
+    assert [r[:3] for r in tables["follows"].rows] == [["Amsterdam", 1, 0], ["Energy", 0, 1]]
     html = response.content.decode()
     assert 'href="/search/?q=hydrogen+valleys"' in html
     assert 'id="over-time-data" type="application/json"' in html
