@@ -5,14 +5,14 @@ Every event goes through ``recording.record``; nothing here stores who did somet
 
 import logging
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from omvarld.analytics import privacy, recording
-from omvarld.analytics.models import VIEW_KINDS, DailyCount, DailySalt, DailyTotal, Hit, Kind
+from omvarld.analytics.models import VIEW_KINDS, DailyCount, DailySalt, DailyTotal, Hit, Kind, MonthlyCount
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ def rollup(*, today: date | None = None) -> int:
             continue
         with transaction.atomic():
             _fold_day(day)
+            fold_month(day)
             if day < today:
                 DailyTotal.objects.create(day=day, kind=Kind.CLOSED)
                 Hit.objects.filter(day=day).delete()
@@ -153,3 +154,27 @@ def _resolver(groups) -> dict[str, tuple[str, str]]:
         else:
             names[f"item:{pk}"] = (Kind.VIEW_ITEM, f"item:{pk}")
     return names
+
+
+def fold_month(day: date) -> None:
+    """Rebuild the MonthlyCount rows of the month ``day`` falls in from its DailyCount rows."""
+    first = day.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    MonthlyCount.objects.filter(month=first).delete()
+    q = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(MonthlyCount._meta.db_table)} (month, kind, target, detail, {q('count')}, visitors) "
+            f"SELECT %s, kind, target, detail, SUM({q('count')}), SUM(visitors) FROM {q(DailyCount._meta.db_table)} "
+            "WHERE day >= %s AND day <= %s GROUP BY kind, target, detail",
+            [first, first, last],
+        )
+
+
+def rebuild_months() -> int:
+    """Rebuild every month's sums (after importing or repairing daily figures)."""
+    months = {d.replace(day=1) for d in DailyCount.objects.values_list("day", flat=True).distinct()}
+    for month in sorted(months):
+        with transaction.atomic():
+            fold_month(month)
+    return len(months)

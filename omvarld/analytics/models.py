@@ -85,3 +85,19 @@ class DailyTotal(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "kind"], name="analytics_dailytotal_unique")]
+
+
+class MonthlyCount(models.Model):
+    """DailyCount summed per calendar month, so a year's top lists read twelve months' rows
+    instead of 365 days' rows; the rollup rebuilds a month whenever one of its days changes."""
+
+    month = models.DateField(help_text="First day of the month")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    target = models.CharField(max_length=140, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
+    count = models.PositiveIntegerField(default=0)
+    visitors = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["month", "kind", "target", "detail"], name="analytics_monthlycount_unique")]
+        indexes = [models.Index(fields=["kind", "month", "target", "detail", "count"], name="analytics_mc_kind_month")]

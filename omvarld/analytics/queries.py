@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from omvarld.analytics.models import VIEW_KINDS, DailyCount, DailyTotal, Kind
+from omvarld.analytics.models import VIEW_KINDS, DailyCount, DailyTotal, Kind, MonthlyCount
 
 TOP = 10
 
@@ -144,16 +145,53 @@ def _buckets(period: Period) -> list[str]:
     return out
 
 
+def _full_months(period: Period) -> tuple[date, date] | None:
+    """First and last month wholly inside the period (as first days), or None."""
+    first = period.start if period.start.day == 1 else (period.start.replace(day=1) + timedelta(days=32)).replace(day=1)
+    after = period.end + timedelta(days=1)
+    last = after.replace(day=1) - timedelta(days=1)  # end of the last whole month
+    last_first = last.replace(day=1)
+    if last_first < first:
+        return None
+    return first, last_first
+
+
+def _sums(kind: str, period: Period, by: str, *, keys: list[str] | None = None, limit: int | None = None) -> list[tuple[str, int]]:
+    """(key, sum of count) per ``by`` over the period: whole months from MonthlyCount, the days
+    before and after them from DailyCount, in one grouped query."""
+    q = connection.ops.quote_name
+    daily, monthly = q(DailyCount._meta.db_table), q(MonthlyCount._meta.db_table)
+    col, count = q(by), q("count")
+    months = _full_months(period)
+    parts, params = [], []
+    if months:
+        first, last_first = months
+        next_after = (last_first + timedelta(days=32)).replace(day=1)
+        parts.append(f"SELECT {col} AS k, {count} AS n FROM {monthly} WHERE kind = %s AND month >= %s AND month <= %s")
+        params += [kind, first, last_first]
+        parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND ((day >= %s AND day < %s) OR (day >= %s AND day <= %s))")
+        params += [kind, period.start, first, next_after, period.end]
+    else:
+        parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND day >= %s AND day <= %s")
+        params += [kind, period.start, period.end]
+    sql = f"SELECT k, SUM(n) AS total FROM ({' UNION ALL '.join(parts)}) AS rows"
+    if keys is not None:
+        if not keys:
+            return []
+        sql += f" WHERE k IN ({', '.join(['%s'] * len(keys))})"
+        params += keys
+    sql += " GROUP BY k ORDER BY total DESC, k"
+    if limit:
+        sql += f" LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(k, int(n)) for k, n in cursor.fetchall()]
+
+
 def _top(kind: str, period: Period, by: str, limit: int = TOP) -> list[tuple[str, int, int]]:
     """(key, count in period, count in the period before) for the most counted keys."""
-    base = DailyCount.objects.filter(kind=kind)
-    top = list(
-        base.filter(day__range=(period.start, period.end)).values(by).annotate(n=Sum("count")).order_by("-n", by).values_list(by, "n")[:limit]
-    )
-    prev = period.previous
-    earlier = dict(
-        base.filter(day__range=(prev.start, prev.end), **{f"{by}__in": [k for k, _n in top]}).values(by).annotate(n=Sum("count")).values_list(by, "n")
-    )
+    top = _sums(kind, period, by, limit=limit)
+    earlier = dict(_sums(kind, period.previous, by, keys=[k for k, _n in top]))
     return [(k, n, earlier.get(k, 0)) for k, n in top]
 
 

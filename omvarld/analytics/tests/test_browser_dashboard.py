@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from omvarld.analytics.actions import rebuild_months
 from omvarld.analytics.models import DailyCount, DailyTotal, Kind
 from omvarld.analytics.tests.conftest import make_user
 from omvarld.core.models import Entity, Item
@@ -36,6 +37,7 @@ def fill_figures():
         DailyCount.objects.create(day=day, kind=Kind.SEARCH_EMPTY, detail="vätgas", count=2)
         DailyCount.objects.create(day=day, kind=Kind.FOLLOW, target=f"entity:{entities[0].pk}", count=1)
         DailyCount.objects.create(day=day, kind=Kind.SUBSCRIBE, target="everything", count=1)
+    rebuild_months()
 
 
 def sign_in(page, username):
@@ -63,6 +65,8 @@ def test_dashboard_draws_charts_and_passes_axe(browser, live_server, screenshot_
     assert "over-time-chart" in drawn and "top-entities-chart" in drawn and "follows-chart" in drawn
     assert errors == []
     page.screenshot(path=os.path.join(screenshot_dir, f"analytics-dashboard-{language}.png"), full_page=True)
+    for section in ("over-time", "top-entities", "follows"):
+        page.locator(f"#{section}").screenshot(path=os.path.join(screenshot_dir, f"analytics-{section}-{language}.png"))
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
         "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"

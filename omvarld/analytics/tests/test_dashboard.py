@@ -177,3 +177,26 @@ def test_the_menu_shows_analytics_to_editors_only(client, editor, member, mini_m
     assert b'href="/analytics/"' not in client.get("/").content
     client.force_login(editor)
     assert b'href="/analytics/"' in client.get("/").content
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("2025-01-01", "2025-12-31"), ("2025-01-15", "2025-03-10"), ("2025-02-01", "2025-02-28"), ("2025-02-03", "2025-02-20"),
+     ("2024-12-20", "2025-04-30"), ("2025-03-01", "2025-03-31")],
+)
+def test_long_periods_read_month_sums_that_match_the_days(db, start, end):
+    from omvarld.analytics.actions import rebuild_months
+    from omvarld.analytics.queries import Period, _sums
+
+    first = dt.date(2024, 12, 1)
+    for d in range(200):
+        day = first + dt.timedelta(days=d)
+        for key in ("item:1", "item:2", "item:3"):
+            DailyCount.objects.create(day=day, kind=Kind.VIEW_ITEM, target=key, count=(d % 7) + int(key[-1]))
+    assert rebuild_months() == 7
+    period = Period(dt.date.fromisoformat(start), dt.date.fromisoformat(end))
+    expected = {}
+    for row in DailyCount.objects.filter(day__range=(period.start, period.end)):
+        expected[row.target] = expected.get(row.target, 0) + row.count
+    assert dict(_sums(Kind.VIEW_ITEM, period, "target")) == expected
+    assert _sums(Kind.VIEW_ITEM, period, "target", limit=1)[0][0] == "item:3"
