@@ -1,16 +1,16 @@
 """Curator analytics: what counting adds to a cached page, and the dashboard over a year.
 
-1. Recording path. A tracked page (an entity page) answered from a cache, i.e. a view that
-   returns a ready response, through the product's full middleware stack, called by 32 threads
-   at once (32 concurrent connections, in process, so the server's own queueing does not drown
-   the figure). Rounds with and without AnalyticsMiddleware alternate in the same run; the
-   figure is the difference of their p99. Measured with the default in-memory buffer (a
-   background thread writes it every ANALYTICS_FLUSH_SECONDS) and with one insert per request.
+1. Recording path. A tracked page (an entity page) answered as from a page cache, i.e. a view
+   that returns a ready response, behind the product's full middleware stack. gunicorn with the
+   product's sync workers (WEB_WORKERS, default 2) is loaded by wrk with 32 connections, once
+   with AnalyticsMiddleware and once without, in alternating 10 s rounds (three each) in the
+   same run; the figure is the difference of the median p99s, with their ratio. Also the CPU
+   time counting adds to one request (single thread, median of 4,000).
 2. Dashboard. 12 months of per-day aggregates standing for 10 M page views (plus searches,
    clicks, follows and inbox entries) in SQLite (or BENCH_DATABASE_URL); the whole
    /analytics/?period=12m page, rendered for an editor, timed 20 times after a warm-up.
 
-    python benchmarks/analytics_bench.py [--views 10000000] [--requests 300] [--runs 20]
+    python benchmarks/analytics_bench.py [--views 10000000] [--seconds 10] [--connections 32] [--runs 20] [--data-dir DIR]
 
 The last line printed is one JSON object.
 """
@@ -25,7 +25,6 @@ import resource
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -47,101 +46,154 @@ def setup(tmp: str) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
+
+    # Pages are rendered without collectstatic's manifest, as in the tests.
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 
     call_command("migrate", interactive=False, verbosity=0)
 
 
 # -- 1. recording path ---------------------------------------------------------------------
 
-def recording_figures(requests_per_thread: int, threads: int = 32) -> dict:
-    import types
+CACHED_BODY = b"<!doctype html><html lang=sv><title>cached</title>" + b"x" * 20_000
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+BROWSER_HEADERS = {"User-Agent": FIREFOX, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
+                   "Accept-Language": "sv-SE,sv;q=0.9", "Sec-Fetch-Mode": "navigate"}
+
+
+def cached_page(request, slug):
+    """What a page cache hands back for a tracked page: a finished response."""
+    from django.http import HttpResponse
+
+    return HttpResponse(CACHED_BODY)
+
+
+def _bench_urlpatterns():
+    from django.urls import include, path
+
+    return [path("", include(([path("entities/<slug:slug>/", cached_page, name="entity")], "catalogue")))]
+
+
+def bench_application():
+    """The WSGI app gunicorn serves for the recording rounds: the product's settings and full
+    middleware stack, with the entity page answered as from a cache; ANALYTICS_BENCH_RECORD=0
+    leaves AnalyticsMiddleware out."""
+    import django
+    from django.conf import settings
+
+    django.setup()
+    if os.environ.get("ANALYTICS_BENCH_RECORD") == "0":
+        settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if not m.endswith("AnalyticsMiddleware")]
+    settings.ROOT_URLCONF = __name__
+    from django.core.wsgi import get_wsgi_application
+
+    return get_wsgi_application()
+
+
+if os.environ.get("ANALYTICS_BENCH_SERVE"):
+    urlpatterns = _bench_urlpatterns()
+    application = bench_application()
+
+
+def cpu_cost_us(n: int = 4000) -> dict:
+    """Time one request takes through the full stack with and without counting, one thread."""
+    import io
 
     from django.conf import settings
     from django.core.handlers.wsgi import WSGIHandler
-    from django.http import HttpResponse
-    from django.urls import include, path
 
-    from omvarld.analytics import recording
-    from omvarld.analytics.models import Hit
-
-    body = b"<!doctype html><title>cached</title>" + b"x" * 20_000
-
-    def cached_page(request, slug):  # what a page cache hands back: a finished response
-        return HttpResponse(body)
-
-    urls = types.ModuleType("analytics_bench_urls")
-    urls.urlpatterns = [path("", include(([path("entities/<slug:slug>/", cached_page, name="entity")], "catalogue")))]
-    sys.modules["analytics_bench_urls"] = urls
+    import types
+    mod = types.ModuleType("analytics_bench_urls")
+    mod.urlpatterns = _bench_urlpatterns()
+    sys.modules["analytics_bench_urls"] = mod
     settings.ROOT_URLCONF = "analytics_bench_urls"
-
     full = list(settings.MIDDLEWARE)
-    without = [m for m in full if not m.endswith("AnalyticsMiddleware")]
-    environ_base = {
-        "REQUEST_METHOD": "GET", "SERVER_NAME": "testserver", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
-        "HTTP_HOST": "testserver", "HTTP_USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0",
-        "HTTP_ACCEPT": "text/html,application/xhtml+xml,*/*;q=0.8", "HTTP_ACCEPT_LANGUAGE": "sv-SE,sv;q=0.9",
-        "HTTP_SEC_FETCH_MODE": "navigate", "wsgi.input": None, "QUERY_STRING": "",
-    }
-
-    def handler_with(middleware):
+    handlers = {}
+    for name, middleware in (("with", full), ("without", [m for m in full if not m.endswith("AnalyticsMiddleware")])):
         settings.MIDDLEWARE = middleware
-        h = WSGIHandler()
-        settings.MIDDLEWARE = full
-        return h
-
-    def run(handler) -> list[float]:
-        import io
-
-        times: list[float] = []
-        lock = threading.Lock()
-        start = threading.Barrier(threads)
-
-        def worker(n):
-            local = []
-            start.wait()
-            for i in range(requests_per_thread):
-                env = dict(environ_base, PATH_INFO=f"/entities/city-{(n * 31 + i) % 500}/", REMOTE_ADDR=f"10.{n}.{i % 250}.1")
-                env["wsgi.input"] = io.BytesIO()
-                t0 = time.perf_counter()
-                result = handler(env, lambda status, headers, exc_info=None: None)
-                b"".join(result)
-                if hasattr(result, "close"):
-                    result.close()
-                local.append((time.perf_counter() - t0) * 1000)
-            with lock:
-                times.extend(local)
-
-        ts = [threading.Thread(target=worker, args=(n,)) for n in range(threads)]
-        for t in ts:
-            t.start()
-        for t in ts:
-            t.join()
-        return times
-
-    figures = {}
-    for mode, flush in (("buffer", 2), ("insert", 0)):
-        settings.ANALYTICS_FLUSH_SECONDS = flush
-        h_with, h_without = handler_with(full), handler_with(without)
-        run(h_with), run(h_without)  # warm-up
-        with_ms, without_ms = [], []
-        for _round in range(3):  # alternate, so load from elsewhere hits both alike
-            with_ms += run(h_with)
-            without_ms += run(h_without)
-        recording.buffer.flush()
-        figures[f"record_{mode}_p50_ms"] = round(pct(with_ms, 50), 3)
-        figures[f"record_{mode}_p99_ms"] = round(pct(with_ms, 99), 3)
-        figures[f"record_{mode}_baseline_p50_ms"] = round(pct(without_ms, 50), 3)
-        figures[f"record_{mode}_baseline_p99_ms"] = round(pct(without_ms, 99), 3)
-        figures[f"record_{mode}_added_p99_ms"] = round(pct(with_ms, 99) - pct(without_ms, 99), 3)
-        figures[f"record_{mode}_added_p50_ms"] = round(pct(with_ms, 50) - pct(without_ms, 50), 3)
-    figures["recorded_hits"] = Hit.objects.count()
-    settings.ANALYTICS_FLUSH_SECONDS = 2
+        handlers[name] = WSGIHandler()
+    settings.MIDDLEWARE = full
+    base = {"REQUEST_METHOD": "GET", "SERVER_NAME": "testserver", "SERVER_PORT": "80", "wsgi.url_scheme": "http",
+            "HTTP_HOST": "testserver", "QUERY_STRING": "", "REMOTE_ADDR": "10.0.0.1",
+            **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in BROWSER_HEADERS.items()}}
+    times = {"with": [], "without": []}
+    for round_ in range(2 * 5):
+        name = "with" if round_ % 2 == 0 else "without"
+        for i in range(n // 5):
+            env = dict(base, PATH_INFO=f"/entities/city-{i % 500}/", **{"wsgi.input": io.BytesIO()})
+            t0 = time.perf_counter()
+            b"".join(handlers[name](env, lambda *a: None))
+            times[name].append((time.perf_counter() - t0) * 1e6)
+    settings.ROOT_URLCONF = "omvarld.urls"
     from django.urls import clear_url_caches
 
-    settings.ROOT_URLCONF = "omvarld.urls"
     clear_url_caches()
-    return figures
+    med_with, med_without = statistics.median(times["with"]), statistics.median(times["without"])
+    return {"record_cpu_us": round(med_with - med_without, 1), "page_cpu_us": round(med_without, 1)}
+
+
+def _wrk(url: str, seconds: int, connections: int) -> dict:
+    import re
+    import subprocess
+
+    headers = [a for k, v in BROWSER_HEADERS.items() for a in ("-H", f"{k}: {v}")]
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", *headers, url],
+                         capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+    pct_ = {m.group(1): float(m.group(2)) * unit[m.group(3)] for m in re.finditer(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    return {"p50": pct_["50"], "p99": pct_["99"], "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))}
+
+
+def http_figures(data_dir: str, seconds: int, connections: int, workers: int) -> dict:
+    """gunicorn (the product's sync workers) with and without counting, wrk with 32 connections,
+    rounds alternating so that load from elsewhere on the machine falls on both alike."""
+    import shutil
+    import socket
+    import subprocess
+    import urllib.request
+
+    if not shutil.which("wrk"):
+        return {}
+    servers = {}
+    for name, record in (("with", "1"), ("without", "0")):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = {**os.environ, "ANALYTICS_BENCH_SERVE": "1", "ANALYTICS_BENCH_RECORD": record, "OMVARLD_DATA_DIR": data_dir,
+               "LOG_LEVEL": "WARNING", "PYTHONPATH": str(ROOT)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "analytics_bench:application", "--chdir", str(ROOT / "benchmarks"),
+             "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--timeout", "60"],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        servers[name] = (proc, f"http://127.0.0.1:{port}/entities/city-1/")
+    try:
+        for _proc, url in servers.values():
+            for _ in range(150):
+                try:
+                    urllib.request.urlopen(url, timeout=2)
+                    break
+                except OSError:
+                    time.sleep(0.2)
+        results = {"with": [], "without": []}
+        for _round in range(3):
+            for name in ("with", "without"):
+                results[name].append(_wrk(servers[name][1], seconds, connections))
+    finally:
+        for proc, _url in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+    p99 = {k: statistics.median(r["p99"] for r in v) for k, v in results.items()}
+    p50 = {k: statistics.median(r["p50"] for r in v) for k, v in results.items()}
+    rps = {k: statistics.median(r["rps"] for r in v) for k, v in results.items()}
+    return {
+        "http_p99_ms": round(p99["with"], 2), "http_baseline_p99_ms": round(p99["without"], 2),
+        "http_added_p99_ms": round(p99["with"] - p99["without"], 2), "http_p99_ratio": round(p99["with"] / p99["without"], 3),
+        "http_p50_ms": round(p50["with"], 2), "http_baseline_p50_ms": round(p50["without"], 2),
+        "http_rps": round(rps["with"]), "http_baseline_rps": round(rps["without"]),
+    }
 
 
 # -- 2. dashboard over a year ----------------------------------------------------------------
@@ -237,7 +289,7 @@ def dashboard_figures(runs: int) -> dict:
 
     from omvarld.accounts.roles import EDITOR, assign_role
 
-    user = get_user_model().objects.create_user("bench-editor", password="x")
+    user, _new = get_user_model().objects.get_or_create(username="bench-editor")
     assign_role(user, EDITOR)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(user)
@@ -267,15 +319,27 @@ def dashboard_figures(runs: int) -> dict:
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--views", type=int, default=10_000_000)
-    parser.add_argument("--requests", type=int, default=300, help="requests per thread and round")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each wrk round")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--skip-recording", action="store_true")
+    parser.add_argument("--data-dir", help="keep the filled database here and reuse it on the next run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        setup(tmp)
+        setup(args.data_dir or tmp)
+        from omvarld.analytics.models import DailyCount
+
         figures = {}
-        figures.update(recording_figures(args.requests))
-        print(json.dumps(figures), flush=True)
-        figures.update(fill_year(args.views))
+        if not args.skip_recording:
+            figures.update(cpu_cost_us())
+            figures.update(http_figures(args.data_dir or tmp, args.seconds, args.connections, args.workers))
+            from omvarld.analytics.models import Hit
+
+            figures["recorded_hits"] = Hit.objects.count()
+            print(json.dumps(figures), flush=True)
+        if not DailyCount.objects.exists():
+            figures.update(fill_year(args.views))
         figures.update(dashboard_figures(args.runs))
         figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         print(json.dumps(figures))

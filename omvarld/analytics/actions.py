@@ -46,7 +46,7 @@ def record_key_event(kind: str, key: str) -> None:
     if kind not in EVENT_KINDS:
         raise ValueError(f"unknown analytics event {kind!r}; use one of {sorted(EVENT_KINDS)}")
     try:
-        recording.record(Hit(day=timezone.localdate(), kind=kind, target=key[:140]))
+        recording.record(recording.Event(timezone.localdate(), kind, target=key[:140]))
     except Exception:
         log.exception("counting a %s event failed", kind)
 
@@ -57,7 +57,7 @@ def record_outbound(request, *, target: str, host: str) -> None:
         if not privacy.countable(request):
             return
         day = timezone.localdate()
-        recording.record(Hit(day=day, kind=Kind.OUT, target=target, detail=host[:200], visitor=privacy.visitor_hash(request, day)))
+        recording.record(recording.Event(day, Kind.OUT, target=target, detail=host[:200], visitor=privacy.visitor_hash(request, day)))
     except Exception:
         log.exception("counting an outbound click failed")
 

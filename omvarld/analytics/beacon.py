@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from omvarld.analytics import privacy, recording
 from omvarld.analytics.middleware import TRACKED
-from omvarld.analytics.models import Hit, Kind
+from omvarld.analytics.models import Kind
 
 MAX_BYTES = 512
 
@@ -45,7 +45,7 @@ def accept(request) -> str | None:
     if privacy.opted_out(request) or not _browser(request):
         return None
     day = timezone.localdate()
-    recording.record(Hit(day=day, kind=target[0], target=target[1], visitor=privacy.visitor_hash(request, day)))
+    recording.record(recording.Event(day, target[0], target=target[1], visitor=privacy.visitor_hash(request, day)))
     return None
 
 

@@ -11,7 +11,8 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 
 from omvarld.analytics import privacy, recording
-from omvarld.analytics.models import Hit, Kind
+from omvarld.analytics.models import Kind
+from omvarld.analytics.recording import Event
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ TRACKED = {
     "catalogue:search": (Kind.SEARCH, "", ""),
 }
 MAX_QUERY = 200
+# Only paths under these can be tracked pages; others skip URL resolving.
+PREFIXES = ("/entities/", "/items/", "/themes/", "/categories/", "/search/")
 
 
 def normalise_query(q: str) -> str:
@@ -36,9 +39,9 @@ def set_result_count(response, count: int) -> None:
     response.analytics_results = count
 
 
-def hit_for(request, response) -> Hit | None:
-    """The Hit a finished request stands for, or None when it is not counted."""
-    if response.status_code != 200 or request.method != "GET":
+def event_for(request, response) -> Event | None:
+    """The event a finished request stands for, or None when it is not counted."""
+    if response.status_code != 200 or request.method != "GET" or not request.path_info.startswith(PREFIXES):
         return None
     try:
         match = resolve(request.path_info)
@@ -55,16 +58,12 @@ def hit_for(request, response) -> Hit | None:
         return None
     kind, prefix, key = spec
     day = timezone.localdate()
-    hit = Hit(day=day, kind=kind, visitor=privacy.visitor_hash(request, day))
     if kind == Kind.SEARCH:
         query = normalise_query(request.GET.get("q", ""))
         if not query:
             return None
-        hit.detail = query
-        hit.results = getattr(response, "analytics_results", None)
-    else:
-        hit.target = f"{prefix}:{match.kwargs[key]}"[:140]
-    return hit
+        return Event(day, kind, detail=query, results=getattr(response, "analytics_results", None), visitor=privacy.visitor_hash(request, day))
+    return Event(day, kind, target=f"{prefix}:{match.kwargs[key]}"[:140], visitor=privacy.visitor_hash(request, day))
 
 
 class AnalyticsMiddleware:
@@ -74,9 +73,9 @@ class AnalyticsMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         try:
-            hit = hit_for(request, response)
-            if hit is not None:
-                recording.record(hit)
+            event = event_for(request, response)
+            if event is not None:
+                recording.record(event)
         except Exception:  # a page is served even when counting fails
             log.exception("counting a page view failed")
         return response
