@@ -340,6 +340,16 @@ def main():
             print(json.dumps(figures), flush=True)
         if not DailyCount.objects.exists():
             figures.update(fill_year(args.views))
+        if not DailyCount.objects.filter(kind="source_new").exists():
+            import datetime as dt
+
+            from django.utils import timezone
+
+            from omvarld.analytics.actions import backfill_sources
+
+            t0 = time.perf_counter()
+            backfill_sources(timezone.localdate() - dt.timedelta(days=365))
+            figures["backfill_sources_s"] = round(time.perf_counter() - t0, 1)
         figures.update(dashboard_figures(args.runs))
         figures["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
         print(json.dumps(figures))

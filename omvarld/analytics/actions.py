@@ -12,7 +12,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from omvarld.analytics import privacy, recording
-from omvarld.analytics.models import VIEW_KINDS, DailyCount, DailySalt, DailyTotal, Hit, Kind, MonthlyCount
+from omvarld.analytics.models import SOURCE_KINDS, VIEW_KINDS, DailyCount, DailySalt, DailyTotal, Hit, Kind, MonthlyCount
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,7 @@ def rollup(*, today: date | None = None) -> int:
     recording.buffer.flush()
     days = sorted(set(Hit.objects.values_list("day", flat=True).distinct()))
     closed = set(DailyTotal.objects.filter(kind=Kind.CLOSED, day__in=days).values_list("day", flat=True))
+    months = set()
     for day in days:
         if day in closed:
             late = Hit.objects.filter(day=day).delete()[0]
@@ -82,12 +83,60 @@ def rollup(*, today: date | None = None) -> int:
             continue
         with transaction.atomic():
             _fold_day(day)
-            fold_month(day)
             if day < today:
                 DailyTotal.objects.create(day=day, kind=Kind.CLOSED)
                 Hit.objects.filter(day=day).delete()
+        months.add(day.replace(day=1))
+    # Inbox figures come from the monitoring app's own rows; yesterday again for entries
+    # decided just before midnight.
+    for day in (today - timedelta(days=1), today):
+        fold_sources(day)
+        months.add(day.replace(day=1))
+    for month in sorted(months):
+        with transaction.atomic():
+            fold_month(month)
     DailySalt.objects.filter(day__lt=today).delete()
     return len(days)
+
+
+def fold_sources(day: date) -> None:
+    """Per source: entries that arrived in the inbox on ``day``, and entries picked or discarded."""
+    from datetime import datetime, time
+
+    from django.db.models import Q
+
+    from omvarld.monitoring.models import Entry
+
+    tz = timezone.get_current_timezone()
+    start, end = datetime.combine(day, time.min, tz), datetime.combine(day + timedelta(days=1), time.min, tz)
+    entries = Entry.objects.filter(source__isnull=False)
+    rows = []
+    for r in entries.filter(fetched_at__gte=start, fetched_at__lt=end).values("source").annotate(n=Count("id")):
+        rows.append(DailyCount(day=day, kind=Kind.SOURCE_NEW, target=f"source:{r['source']}", count=r["n"]))
+    decided = entries.filter(decided_at__gte=start, decided_at__lt=end).values("source").annotate(
+        picked=Count("id", filter=Q(status=Entry.Status.PICKED)), discarded=Count("id", filter=Q(status=Entry.Status.DISCARDED))
+    )
+    for r in decided:
+        for kind, n in ((Kind.SOURCE_PICKED, r["picked"]), (Kind.SOURCE_DISCARDED, r["discarded"])):
+            if n:
+                rows.append(DailyCount(day=day, kind=kind, target=f"source:{r['source']}", count=n))
+    with transaction.atomic():
+        DailyCount.objects.filter(day=day, kind__in=SOURCE_KINDS).delete()
+        DailyCount.objects.bulk_create(rows)
+
+
+def backfill_sources(since: date, *, today: date | None = None) -> int:
+    """Inbox figures per source for every day from ``since`` (after installing, or a repair)."""
+    today = today or timezone.localdate()
+    day, months = since, set()
+    while day <= today:
+        fold_sources(day)
+        months.add(day.replace(day=1))
+        day += timedelta(days=1)
+    for month in sorted(months):
+        with transaction.atomic():
+            fold_month(month)
+    return len(months)
 
 
 def _fold_day(day: date) -> None:
@@ -117,7 +166,7 @@ def _fold_day(day: date) -> None:
         sum(totals[k][0] for k in page_kinds if k in totals),
         hits.filter(kind__in=page_kinds).exclude(visitor="").values("visitor").distinct().count(),
     ]
-    DailyCount.objects.filter(day=day).delete()
+    DailyCount.objects.filter(day=day).exclude(kind__in=SOURCE_KINDS).delete()
     DailyTotal.objects.filter(day=day).delete()
     DailyCount.objects.bulk_create(
         [DailyCount(day=day, kind=k, target=t, detail=d, count=n, visitors=v) for (k, t, d), (n, v) in counts.items()],

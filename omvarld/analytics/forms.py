@@ -41,5 +41,10 @@ class PeriodForm(forms.Form):
         choice, today = data["period"], self.today
         if choice == "range":
             return Period(data["start"], data["end"])
-        days = {"7d": 7, "30d": 30, "12m": 365}[choice]
+        if choice == "12m":  # this month and the eleven whole months before it
+            month, year = today.month - 11, today.year
+            if month < 1:
+                month, year = month + 12, year - 1
+            return Period(date(year, month, 1), today)
+        days = {"7d": 7, "30d": 30}[choice]
         return Period(today - timedelta(days=days - 1), today)

@@ -26,11 +26,16 @@ class Kind(models.TextChoices):
     UNSUBSCRIBE = "unsubscribe", _("Unsubscriptions")
     # The day's page views of all the kinds above and its estimated unique visitors.
     VISITS = "visits", _("Page views")
+    # Inbox entries per source (target "source:<id>"): new that day, and picked or discarded.
+    SOURCE_NEW = "source_new", _("New inbox entries")
+    SOURCE_PICKED = "source_picked", _("Picked entries")
+    SOURCE_DISCARDED = "source_discarded", _("Discarded entries")
     # Marks a day whose raw events were folded in and deleted; later stragglers are dropped.
     CLOSED = "closed", _("Day closed")
 
 
 VIEW_KINDS = [Kind.VIEW_ENTITY, Kind.VIEW_ITEM, Kind.VIEW_NOTICE, Kind.VIEW_THEME, Kind.VIEW_CATEGORY]
+SOURCE_KINDS = [Kind.SOURCE_NEW, Kind.SOURCE_PICKED, Kind.SOURCE_DISCARDED]
 
 
 class Hit(models.Model):

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from urllib.parse import urlencode, urlsplit
 
 from django.db import connection
-from django.db.models import Count, Q, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -162,25 +162,24 @@ def _sums(kind: str, period: Period, by: str, *, keys: list[str] | None = None, 
     q = connection.ops.quote_name
     daily, monthly = q(DailyCount._meta.db_table), q(MonthlyCount._meta.db_table)
     col, count = q(by), q("count")
+    if keys is not None and not keys:
+        return []
+    only = f" AND {col} IN ({', '.join(['%s'] * len(keys))})" if keys else ""
     months = _full_months(period)
     parts, params = [], []
     if months:
         first, last_first = months
         next_after = (last_first + timedelta(days=32)).replace(day=1)
-        parts.append(f"SELECT {col} AS k, {count} AS n FROM {monthly} WHERE kind = %s AND month >= %s AND month <= %s")
-        params += [kind, first, last_first]
-        parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND ((day >= %s AND day < %s) OR (day >= %s AND day <= %s))")
-        params += [kind, period.start, first, next_after, period.end]
+        parts.append(f"SELECT {col} AS k, {count} AS n FROM {monthly} WHERE kind = %s AND month >= %s AND month <= %s{only}")
+        params += [kind, first, last_first, *(keys or [])]
+        parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND day >= %s AND day < %s{only}")
+        params += [kind, period.start, first, *(keys or [])]
+        parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND day >= %s AND day <= %s{only}")
+        params += [kind, next_after, period.end, *(keys or [])]
     else:
-        parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND day >= %s AND day <= %s")
-        params += [kind, period.start, period.end]
-    sql = f"SELECT k, SUM(n) AS total FROM ({' UNION ALL '.join(parts)}) AS rows"
-    if keys is not None:
-        if not keys:
-            return []
-        sql += f" WHERE k IN ({', '.join(['%s'] * len(keys))})"
-        params += keys
-    sql += " GROUP BY k ORDER BY total DESC, k"
+        parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND day >= %s AND day <= %s{only}")
+        params += [kind, period.start, period.end, *(keys or [])]
+    sql = f"SELECT k, SUM(n) AS total FROM ({' UNION ALL '.join(parts)}) AS rows GROUP BY k ORDER BY total DESC, k"
     if limit:
         sql += f" LIMIT {int(limit)}"
     with connection.cursor() as cursor:
@@ -219,13 +218,10 @@ def top_details_table(slug: str, title: str, kind: str, period: Period, noun: st
 
 def follows_table(period: Period) -> Table:
     kinds = [Kind.FOLLOW, Kind.UNFOLLOW, Kind.SUBSCRIBE, Kind.UNSUBSCRIBE]
-    rows = (
-        DailyCount.objects.filter(day__range=(period.start, period.end), kind__in=kinds)
-        .values("target", "kind").annotate(n=Sum("count")).values_list("target", "kind", "n")
-    )
     per: dict[str, list[int]] = {}
-    for target, kind, n in rows:
-        per.setdefault(target, [0, 0, 0, 0])[kinds.index(kind)] += n
+    for i, kind in enumerate(kinds):
+        for target, n in _sums(kind, period, "target"):
+            per.setdefault(target, [0, 0, 0, 0])[i] += n
     ordered = sorted(per.items(), key=lambda kv: (-sum(kv[1]), kv[0]))[: TOP * 2]
     names = describe_targets([k for k, _v in ordered])
     table = Table(
@@ -241,21 +237,15 @@ def follows_table(period: Period) -> Table:
 
 def sources_table(period: Period) -> Table:
     """The sources that brought most entries in the period, and how many of their entries the
-    editors picked out of those they decided on."""
-    from omvarld.monitoring.models import Entry, Source
+    editors picked out of those they decided on (from the rollup's per-day inbox figures)."""
+    from omvarld.monitoring.models import Source
 
-    start, end = _bounds(period)
-    fetched = dict(
-        Entry.objects.filter(fetched_at__gte=start, fetched_at__lt=end, source__isnull=False)
-        .values("source").annotate(n=Count("id")).values_list("source", "n")
-    )
-    decided = {
-        r["source"]: (r["picked"], r["discarded"])
-        for r in Entry.objects.filter(decided_at__gte=start, decided_at__lt=end, source__isnull=False)
-        .values("source").annotate(
-            picked=Count("id", filter=Q(status=Entry.Status.PICKED)), discarded=Count("id", filter=Q(status=Entry.Status.DISCARDED))
-        )
-    }
+    def per_source(kind, **kw):
+        return {int(k.partition(":")[2]): n for k, n in _sums(kind, period, "target", **kw) if k.partition(":")[2].isdigit()}
+
+    fetched = per_source(Kind.SOURCE_NEW, limit=TOP * 2)
+    picked, discarded = per_source(Kind.SOURCE_PICKED), per_source(Kind.SOURCE_DISCARDED)
+    decided = {s: (picked.get(s, 0), discarded.get(s, 0)) for s in set(picked) | set(discarded)}
     ids = sorted(set(fetched) | set(decided), key=lambda s: (-fetched.get(s, 0), -sum(decided.get(s, (0, 0))), s))[: TOP * 2]
     names = {s.pk: (str(s), s.pk) for s in Source.objects.filter(pk__in=ids)}
     table = Table(
@@ -268,15 +258,6 @@ def sources_table(period: Period) -> Table:
         table.rows.append([names.get(sid, (str(sid),))[0], fetched.get(sid, 0), picked, discarded, rate])
         table.links.append(None)
     return table
-
-
-def _bounds(period: Period):
-    from datetime import datetime, time
-
-    from django.utils import timezone
-
-    tz = timezone.get_current_timezone()
-    return (datetime.combine(period.start, time.min, tz), datetime.combine(period.end + timedelta(days=1), time.min, tz))
 
 
 TABLES = [

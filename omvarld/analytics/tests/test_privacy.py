@@ -150,3 +150,15 @@ def test_events_arriving_after_their_day_closed_are_dropped_not_merged(client, m
     rollup(today=today + dt.timedelta(days=1))
     assert Hit.objects.count() == 0
     assert DailyTotal.objects.get(day=today, kind=Kind.VISITS).count == 1
+
+
+def test_the_worker_schedule_runs_the_rollup(client, mini_map, monkeypatch):
+    import threading
+
+    from omvarld import schedules
+
+    client.get("/entities/amsterdam/", **BROWSER)
+    stop = threading.Event()
+    monkeypatch.setattr(schedules, "plan_and_queue_digests", lambda: stop.set())
+    schedules.run_periodic(stop, interval=0.01)
+    assert DailyTotal.objects.get(kind=Kind.VISITS).count == 1
