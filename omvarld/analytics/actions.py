@@ -56,7 +56,7 @@ def record_outbound(request, *, target: str, host: str) -> None:
     try:
         if not privacy.countable(request):
             return
-        day = timezone.localdate()
+        day = privacy.today()
         recording.record(recording.Event(day, Kind.OUT, target=target, detail=host[:200], visitor=privacy.visitor_hash(request, day)))
     except Exception:
         log.exception("counting an outbound click failed")

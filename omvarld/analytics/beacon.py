@@ -8,11 +8,8 @@ same-origin. Anything else is refused and stores nothing.
 
 import json
 
-from django.urls import Resolver404, resolve
-from django.utils import timezone
-
 from omvarld.analytics import privacy, recording
-from omvarld.analytics.middleware import TRACKED
+from omvarld.analytics.middleware import match_tracked
 from omvarld.analytics.models import Kind
 
 MAX_BYTES = 512
@@ -44,7 +41,7 @@ def accept(request) -> str | None:
         return "unknown-page"
     if privacy.opted_out(request) or not _browser(request):
         return None
-    day = timezone.localdate()
+    day = privacy.today()
     recording.record(recording.Event(day, target[0], target=target[1], visitor=privacy.visitor_hash(request, day)))
     return None
 
@@ -58,7 +55,7 @@ def _same_origin(request) -> bool:
 
 def _browser(request) -> bool:
     ua = request.headers.get("User-Agent", "")
-    return ua.startswith("Mozilla/") and not privacy.BOT_PATTERN.search(ua) and bool(request.headers.get("Accept-Language"))
+    return ua.startswith("Mozilla/") and not privacy.is_bot(ua) and bool(request.headers.get("Accept-Language"))
 
 
 def _target(path: str) -> tuple[str, str] | None:
@@ -67,15 +64,10 @@ def _target(path: str) -> tuple[str, str] | None:
 
     if len(path) > 300 or not path.startswith("/") or "?" in path or "#" in path:
         return None
-    try:
-        match = resolve(path)
-    except Resolver404:
+    found = match_tracked(path)
+    if found is None or found[0] == Kind.SEARCH:
         return None
-    spec = TRACKED.get(match.view_name)
-    if spec is None or spec[0] == Kind.SEARCH:
-        return None
-    kind, prefix, key = spec
-    value = match.kwargs[key]
+    kind, prefix, _key, value = found
     exists = {
         "entity": lambda: Entity.objects.alive().filter(slug=value).exists(),
         "theme": lambda: Theme.objects.alive().filter(slug=value).exists(),

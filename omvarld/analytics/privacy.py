@@ -8,25 +8,37 @@ day's hashes to an address, nor one day's visitor to the next day's.
 
 import hashlib
 import hmac
-import re
 import secrets
 import threading
+from datetime import datetime
 
 from django.db import IntegrityError
 from django.utils import timezone
 
-# Crawlers, link previews, monitors, headless browsers and HTTP libraries.
-BOT_PATTERN = re.compile(
-    r"bot|crawl|spider|slurp|archiver|headless|phantom|selenium|puppeteer|playwright|lighthouse|pingdom|"
-    r"monitor|uptime|preview|facebookexternalhit|embedly|scrapy|python|curl|wget|httpie|httpx|libwww|"
-    r"java/|okhttp|go-http|node-fetch|axios|feed|reader|validator|check",
-    re.IGNORECASE,
+# Words in the user agents of crawlers, link previews, monitors, headless browsers and HTTP
+# libraries (compared in lower case; plain substring tests are many times faster than a regex).
+BOT_WORDS = (
+    "bot", "crawl", "spider", "slurp", "archiver", "headless", "phantom", "selenium", "puppeteer", "playwright",
+    "lighthouse", "pingdom", "monitor", "uptime", "preview", "facebookexternalhit", "embedly", "scrapy", "python",
+    "curl", "wget", "httpie", "httpx", "libwww", "java/", "okhttp", "go-http", "node-fetch", "axios", "feed",
+    "reader", "validator", "check",
 )
+
+
+def is_bot(user_agent: str) -> bool:
+    ua = user_agent.lower()
+    return any(word in ua for word in BOT_WORDS)
+
+
+def today():
+    """Today in the site's time zone (cheaper than timezone.localdate on every page)."""
+    return datetime.now(timezone.get_default_timezone()).date()
 
 
 def opted_out(request) -> bool:
     """Do Not Track or Global Privacy Control: the visit is not counted."""
-    return request.headers.get("DNT", "").strip() == "1" or request.headers.get("Sec-GPC", "").strip() == "1"
+    meta = request.META
+    return meta.get("HTTP_DNT", "").strip() == "1" or meta.get("HTTP_SEC_GPC", "").strip() == "1"
 
 
 def looks_like_browser(request, *, fragment: bool = False) -> bool:
@@ -34,18 +46,20 @@ def looks_like_browser(request, *, fragment: bool = False) -> bool:
 
     ``fragment``: an htmx request of a page already open (sent by script, so it asks for any
     type and is not a navigation)."""
-    ua = request.headers.get("User-Agent", "")
-    if not ua.startswith("Mozilla/") or BOT_PATTERN.search(ua) or not request.headers.get("Accept-Language"):
+    # request.META rather than request.headers: this runs on every page, and META is at hand.
+    meta = request.META
+    ua = meta.get("HTTP_USER_AGENT", "")
+    if not ua.startswith("Mozilla/") or not meta.get("HTTP_ACCEPT_LANGUAGE") or is_bot(ua):
         return False
+    mode = meta.get("HTTP_SEC_FETCH_MODE")
     if fragment:
-        return request.headers.get("Sec-Fetch-Mode") in (None, "cors", "same-origin")
-    if "text/html" not in request.headers.get("Accept", ""):
+        return mode in (None, "cors", "same-origin")
+    if "text/html" not in meta.get("HTTP_ACCEPT", ""):
         return False
     # Prefetches and prerenders are not reads.
-    purpose = (request.headers.get("Sec-Purpose", "") + request.headers.get("Purpose", "")).lower()
+    purpose = (meta.get("HTTP_SEC_PURPOSE", "") + meta.get("HTTP_PURPOSE", "")).lower()
     if "prefetch" in purpose or "prerender" in purpose:
         return False
-    mode = request.headers.get("Sec-Fetch-Mode")
     return mode is None or mode == "navigate"
 
 
@@ -91,9 +105,11 @@ salts = _Salts()
 
 def visitor_hash(request, day=None) -> str:
     """Hash of (the day's salt, IP, user agent, site); only these 32 hex digits are ever stored."""
-    day = day or timezone.localdate()
-    ip = request.META.get("REMOTE_ADDR", "")
-    ua = request.headers.get("User-Agent", "")
-    site = request.get_host()
+    day = day or today()
+    meta = request.META
+    ip = meta.get("REMOTE_ADDR", "")
+    ua = meta.get("HTTP_USER_AGENT", "")
+    # The page was already served, so the host passed ALLOWED_HOSTS.
+    site = meta.get("HTTP_HOST") or meta.get("SERVER_NAME", "")
     message = f"{ip}\n{ua}\n{site}".encode()
     return hmac.new(salts.for_day(day), message, hashlib.sha256).hexdigest()[:32]
