@@ -324,6 +324,7 @@ def main():
     parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", 2)))
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--skip-recording", action="store_true")
+    parser.add_argument("--skip-dashboard", action="store_true")
     parser.add_argument("--data-dir", help="keep the filled database here and reuse it on the next run")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -338,6 +339,9 @@ def main():
 
             figures["recorded_hits"] = Hit.objects.count()
             print(json.dumps(figures), flush=True)
+        if args.skip_dashboard:
+            print(json.dumps(figures))
+            return
         if not DailyCount.objects.exists():
             figures.update(fill_year(args.views))
         if not DailyCount.objects.filter(kind="source_new").exists():

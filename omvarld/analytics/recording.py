@@ -73,12 +73,25 @@ class Buffer:
 
 
 def _write(rows: list[Event]) -> None:
-    from omvarld.analytics.models import Hit
-
+    """One multi-row insert. Plain ``executemany`` rather than model instances: this runs in the
+    web process, and building thousands of objects would hold the interpreter while pages wait."""
     try:
-        Hit.objects.bulk_create([Hit(**row._asdict()) for row in rows], batch_size=500)
+        _insert(rows)
     except Exception:  # counting must never break a page or a worker
         log.exception("could not store %d analytics events", len(rows))
+
+
+def _insert(rows: list[Event]) -> None:
+    from django.db import connection, transaction
+
+    from omvarld.analytics.models import Hit
+
+    q = connection.ops.quote_name
+    columns = ", ".join(q(c) for c in Event._fields)
+    sql = f"INSERT INTO {q(Hit._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(Event._fields))})"
+    adapt = connection.ops.adapt_datefield_value
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, [(adapt(r.day), *r[1:]) for r in rows])
 
 
 buffer = Buffer()

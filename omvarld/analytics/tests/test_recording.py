@@ -83,7 +83,7 @@ def test_a_failing_store_still_serves_the_page(client, mini_map, monkeypatch, ca
     def broken(*args, **kwargs):
         raise RuntimeError("database gone")
 
-    monkeypatch.setattr(Hit.objects, "bulk_create", broken)
+    monkeypatch.setattr(recording, "_insert", broken)
     response = client.get("/entities/amsterdam/", **BROWSER)
     assert response.status_code == 200
     assert b"Amsterdam" in response.content
