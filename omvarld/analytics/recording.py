@@ -59,39 +59,51 @@ class Buffer:
     def flush(self) -> int:
         with self._lock:
             rows, self._rows = self._rows, []
-        if rows:
-            _write(rows)
+        if rows and not _write(rows) and threading.current_thread() is self._thread:
+            close_old_connections()  # the flush thread's own connection; a fresh one next time
         return len(rows)
 
     def pending(self) -> int:
         return len(self._rows)
 
     def _run(self) -> None:
+        # The thread keeps its own database connection open between writes; a failed write
+        # closes it (see _write), and the next flush opens a fresh one.
         while not self._stop.wait(max(settings.ANALYTICS_FLUSH_SECONDS, 0.05)):
             self.flush()
-            close_old_connections()
 
 
-def _write(rows: list[Event]) -> None:
+def _write(rows: list[Event]) -> bool:
     """One multi-row insert. Plain ``executemany`` rather than model instances: this runs in the
     web process, and building thousands of objects would hold the interpreter while pages wait."""
     try:
         _insert(rows)
     except Exception:  # counting must never break a page or a worker
         log.exception("could not store %d analytics events", len(rows))
+        return False
+    return True
+
+
+ROWS_PER_STATEMENT = 500
 
 
 def _insert(rows: list[Event]) -> None:
+    """Multi-row INSERT statements of up to ROWS_PER_STATEMENT rows each. Not ``executemany``:
+    that releases and retakes the interpreter lock once per row, and every handover can keep
+    the thread serving a page waiting for the CPU on a busy machine."""
     from django.db import connection, transaction
 
     from omvarld.analytics.models import Hit
 
     q = connection.ops.quote_name
-    columns = ", ".join(q(c) for c in Event._fields)
-    sql = f"INSERT INTO {q(Hit._meta.db_table)} ({columns}) VALUES ({', '.join(['%s'] * len(Event._fields))})"
+    head = f"INSERT INTO {q(Hit._meta.db_table)} ({', '.join(q(c) for c in Event._fields)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(Event._fields)) + ")"
     adapt = connection.ops.adapt_datefield_value
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(sql, [(adapt(r.day), *r[1:]) for r in rows])
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            chunk = rows[start:start + ROWS_PER_STATEMENT]
+            params = [value for r in chunk for value in (adapt(r.day), *r[1:])]
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
 
 buffer = Buffer()
