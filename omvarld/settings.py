@@ -206,7 +206,7 @@ SUBSCRIPTIONS_IP_LIMIT = envint("SUBSCRIPTIONS_IP_LIMIT", 20, "Most subscribe re
 SUBSCRIPTIONS_BOUNCE_TOKEN = envsecret("SUBSCRIPTIONS_BOUNCE_TOKEN", "", "Bearer token for POST /subscriptions/bounces/ (bounce and complaint reports); empty turns the endpoint off")
 
 # Curator analytics (omvarld.analytics)
-ANALYTICS_FLUSH_SECONDS = envint("OMVARLD_ANALYTICS_FLUSH_SECONDS", 1, "Seconds a web process gathers counted page views in memory before writing them in one insert (0: write each at once)")
+ANALYTICS_FLUSH_SECONDS = envint("OMVARLD_ANALYTICS_FLUSH_SECONDS", 5, "Seconds a web process gathers counted page views in memory before writing them in one insert (0: write each at once)")
 ANALYTICS_ROLLUP_MINUTES = envint("OMVARLD_ANALYTICS_ROLLUP_MINUTES", 10, "Minutes between the worker's analytics rollups (today's figures lag by at most this)")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -179,7 +179,7 @@ def _sums(kind: str, period: Period, by: str, *, keys: list[str] | None = None, 
     else:
         parts.append(f"SELECT {col} AS k, {count} AS n FROM {daily} WHERE kind = %s AND day >= %s AND day <= %s{only}")
         params += [kind, period.start, period.end, *(keys or [])]
-    sql = f"SELECT k, SUM(n) AS total FROM ({' UNION ALL '.join(parts)}) AS rows GROUP BY k ORDER BY total DESC, k"
+    sql = f"SELECT k, SUM(n) AS total FROM ({' UNION ALL '.join(parts)}) AS u GROUP BY k ORDER BY total DESC, k"
     if limit:
         sql += f" LIMIT {int(limit)}"
     with connection.cursor() as cursor:
