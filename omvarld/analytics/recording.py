@@ -70,7 +70,10 @@ class Buffer:
         # The thread keeps its own database connection open between writes; a failed write
         # closes it (see _write), and the next flush opens a fresh one.
         while not self._stop.wait(max(settings.ANALYTICS_FLUSH_SECONDS, 0.05)):
-            self.flush()
+            try:
+                self.flush()
+            except Exception:  # the thread must outlive any one failure
+                log.exception("flushing analytics events failed")
 
 
 def _write(rows: list[Event]) -> bool:
