@@ -55,4 +55,6 @@ def pytest_configure(config):
     # collectstatic, which `omvarld serve` runs.
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.WHITENOISE_USE_FINDERS = True
+    # Counted page views are written at once, inside each test's own database transaction.
+    settings.ANALYTICS_FLUSH_SECONDS = 0
     settings.WHITENOISE_AUTOREFRESH = True

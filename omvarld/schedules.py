@@ -8,10 +8,12 @@ another machine only adds capacity.
 |-------------------------|---------------------------|-------|
 | fetch due sources       | continuously, per source's own next_check_at | omvarld.monitoring.scheduler |
 | plan and queue digests  | every DIGEST_PLAN_INTERVAL seconds            | plan_and_queue_digests below |
+| analytics rollup        | every ANALYTICS_ROLLUP_MINUTES minutes        | rollup_analytics below |
 """
 
 import logging
 import threading
+import time
 
 from django.conf import settings
 
@@ -28,12 +30,26 @@ def plan_and_queue_digests() -> int:
     return actions.enqueue_pending()
 
 
+def rollup_analytics() -> int:
+    """Fold raw analytics events into per-day figures; delete finished days' events and salts."""
+    from omvarld.analytics.actions import rollup
+
+    return rollup()
+
+
 def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
     """Run the periodic jobs until ``stop`` is set; a failing job is logged and retried next time."""
     interval = interval or settings.DIGEST_PLAN_INTERVAL
+    next_rollup = 0.0
     while not stop.is_set():
         try:
             plan_and_queue_digests()
         except Exception:  # the worker must keep running; the failure is in the log
             log.exception("planning digests failed")
+        if time.monotonic() >= next_rollup:
+            next_rollup = time.monotonic() + settings.ANALYTICS_ROLLUP_MINUTES * 60
+            try:
+                rollup_analytics()
+            except Exception:
+                log.exception("analytics rollup failed")
         stop.wait(interval)

@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts page views (omvarld.analytics); stays first, outside any page cache.
+    "omvarld.analytics.middleware.AnalyticsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "omvarld.api.http_cache.CachedAnswersMiddleware",
@@ -212,6 +214,10 @@ SUBSCRIPTIONS_CONFIRM_HOURS = envint("SUBSCRIPTIONS_CONFIRM_HOURS", 48, "Hours a
 SUBSCRIPTIONS_ADDRESS_LIMIT = envint("SUBSCRIPTIONS_ADDRESS_LIMIT", 3, "Most confirmation mails to one address per day")
 SUBSCRIPTIONS_IP_LIMIT = envint("SUBSCRIPTIONS_IP_LIMIT", 20, "Most subscribe requests from one client IP address per hour")
 SUBSCRIPTIONS_BOUNCE_TOKEN = envsecret("SUBSCRIPTIONS_BOUNCE_TOKEN", "", "Bearer token for POST /subscriptions/bounces/ (bounce and complaint reports); empty turns the endpoint off")
+
+# Curator analytics (omvarld.analytics)
+ANALYTICS_FLUSH_SECONDS = envint("OMVARLD_ANALYTICS_FLUSH_SECONDS", 5, "Seconds a web process gathers counted page views in memory before writing them in one insert (0: write each at once)")
+ANALYTICS_ROLLUP_MINUTES = envint("OMVARLD_ANALYTICS_ROLLUP_MINUTES", 10, "Minutes between the worker's analytics rollups (today's figures lag by at most this)")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

@@ -6,3 +6,8 @@ class AnalyticsConfig(AppConfig):
     name = "omvarld.analytics"
     label = "analytics"
     verbose_name = _("Analytics")
+
+    def ready(self):
+        from omvarld.analytics import signals
+
+        signals.connect()

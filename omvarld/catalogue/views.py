@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from omvarld.analytics.middleware import set_result_count
 from omvarld.catalogue import queries
 from omvarld.catalogue.forms import parse_days, parse_filters, parse_page
 from omvarld.core.models import Entity, Item, MainCategory, Region, Theme
@@ -101,7 +102,9 @@ def _search_response(request, filters, extra=None):
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         template += "#results"
     status = 400 if filters.errors else 200
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    set_result_count(response, result.item_total + len(result.entities))
+    return response
 
 
 def whats_new(request):

@@ -175,7 +175,19 @@ def newsletter_edit(request, pk):
         actions.edit_newsletter_draft(draft=draft, user=request.user, **{k: form.cleaned_data[k] for k in ("subject", "html", "text")})
         messages.success(request, _("The newsletter draft is saved."))
         return redirect("newsdesk:newsletter", pk=draft.pk)
-    return render(request, "newsdesk/newsletter_edit.html", {"draft": draft, "form": form})
+    return render(request, "newsdesk/newsletter_edit.html", {"draft": draft, "form": form, "most_read": _most_read(draft)})
+
+
+def _most_read(draft):
+    """The most read items of the draft's week (up to today), for the editor to add."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from omvarld.analytics.queries import most_read_items
+
+    end = min(draft.week_start + timedelta(days=6), timezone.localdate())
+    return [(it, views, settings.SITE_URL + it.get_absolute_url()) for it, views in most_read_items(end - timedelta(days=6), end)]
 
 
 @editor_required
