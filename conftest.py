@@ -56,3 +56,13 @@ def pytest_configure(config):
     settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test rolls the content version back with its database; the cache must start empty too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
