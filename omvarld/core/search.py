@@ -178,13 +178,30 @@ def _find_sqlite(cur, match: str, codes: list[int]) -> list[tuple[int, float]]:
     return cur.fetchall()
 
 
+RECENT_WINDOW = 20_000  # PostgreSQL: newest documents looked at first, walking the primary key
+
+
 def _find_postgresql(cur, tsquery: str, codes: list[int]) -> list[tuple[int, float]]:
     placeholders = ", ".join(["%s"] * len(codes))
-    sql = f"""SELECT c.id, ts_rank(c.tsv, to_tsquery('simple', %s)) FROM (
-                  SELECT d.id, d.tsv FROM core_searchdocument d
-                  WHERE d.tsv @@ to_tsquery('simple', %s) AND (d.id & 7) IN ({placeholders}) 
-                  ORDER BY d.id DESC LIMIT %s) c"""
-    cur.execute(sql, [tsquery, tsquery, *codes, CANDIDATES])
+    # A very common word fills the candidates from the newest documents alone: walk them by
+    # primary key and stop (the GIN index would first visit every match, 450,000 for "energy").
+    cur.execute(
+        f"""SELECT r.id, ts_rank(r.tsv, to_tsquery('simple', %s)) FROM (
+                SELECT d.id, d.tsv FROM core_searchdocument d ORDER BY d.id DESC LIMIT %s) r
+            WHERE r.tsv @@ to_tsquery('simple', %s) AND (r.id & 7) IN ({placeholders}) LIMIT %s""",
+        [tsquery, RECENT_WINDOW, tsquery, *codes, CANDIDATES],
+    )
+    rows = cur.fetchall()
+    if len(rows) >= CANDIDATES:
+        return rows
+    # Otherwise the index finds every match and the newest CANDIDATES of them are ranked.
+    cur.execute(
+        f"""SELECT c.id, ts_rank(c.tsv, to_tsquery('simple', %s)) FROM (
+                SELECT d.id, d.tsv FROM core_searchdocument d
+                WHERE d.tsv @@ to_tsquery('simple', %s) AND (d.id & 7) IN ({placeholders})
+                ORDER BY d.id DESC LIMIT %s) c""",
+        [tsquery, tsquery, *codes, CANDIDATES],
+    )
     return cur.fetchall()
 
 
