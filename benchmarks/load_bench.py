@@ -281,13 +281,13 @@ def main() -> None:
         baseline = wrk(base, ["/static/omvarld/site.css"], args.seconds, 32, workdir)
         figures["static_rps"] = round(baseline["rps"])
         print(f"baseline: static file at 32 connections {baseline['rps']:.0f} req/s, p99 {baseline['p99_ms']:.1f} ms")
-        print(f"{'target':8} {'conn':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'5xx':>5} {'to static':>9}")
+        print(f"{'target':8} {'conn':>4} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'5xx':>5} {'errors':>6} {'to static':>9}")
         for connections in [int(c) for c in args.connections.split(",")]:
             for name, paths in targets.items():
                 r = wrk(base, paths, args.seconds, connections, workdir)
                 ratio = r["rps"] / baseline["rps"] if baseline["rps"] else 0
                 print(f"{name:8} {connections:4d} {r['rps']:8.0f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['p99_ms']:8.1f} "
-                      f"{r['n5xx']:5d} {ratio:9.3f}", flush=True)
+                      f"{r['n5xx']:5d} {r['socket_errors']:6d} {ratio:9.3f}", flush=True)
                 for key in ("rps", "p50_ms", "p95_ms", "p99_ms"):
                     figures[f"{name}_{connections}_{key}"] = round(r[key], 1)
                 figures[f"{name}_{connections}_5xx"] = r["n5xx"]
@@ -321,9 +321,22 @@ def main() -> None:
         stop.set()
         if worker is not None:
             worker.terminate()
-            worker.wait(timeout=30)
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait(timeout=15)
+        everyone = descendants(server.pid)
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=40)
+        except subprocess.TimeoutExpired:  # held up by slow clients: stop it and its workers
+            for pid in everyone:
+                try:
+                    os.kill(pid, 9)
+                except OSError:
+                    pass
+            server.wait(timeout=10)
         if not args.data_dir:
             shutil.rmtree(data_dir, ignore_errors=True)
         shutil.rmtree(workdir, ignore_errors=True)
