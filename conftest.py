@@ -58,3 +58,13 @@ def pytest_configure(config):
     # Counted page views are written at once, inside each test's own database transaction.
     settings.ANALYTICS_FLUSH_SECONDS = 0
     settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Each test rolls the content version back with its database; the cache must start empty too."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+

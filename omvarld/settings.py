@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "omvarld.api.http_cache.CachedAnswersMiddleware",
+    "omvarld.api.page_cache.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,7 +107,22 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "omvarld.api.page_cache.PageCacheMiddleware",
 ]
+
+# The cache behind the API's answers and the public pages (#11): local memory in each web process
+# by default; "db" keeps it in the database (`omvarld createcachetable` once), so several web
+# machines share it; redis:// or valkey:// points at a Redis or Valkey server.
+_CACHE_URL = envstr("OMVARLD_CACHE_URL", "", "Cache for public pages and API answers: empty = local memory per process, db = the database, redis://host:6379/0 or valkey://… = a Redis/Valkey server")
+if _CACHE_URL.startswith(("redis://", "rediss://", "valkey://", "valkeys://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL.replace("valkey", "redis", 1), "KEY_PREFIX": "omvarld"}}
+elif _CACHE_URL == "db":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "omvarld_cache", "OPTIONS": {"MAX_ENTRIES": 20000}}}
+elif _CACHE_URL in ("", "locmem"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+else:
+    raise ImproperlyConfigured(f"OMVARLD_CACHE_URL must be empty, db, redis://… or valkey://…, not {_CACHE_URL!r}")
+PAGE_CACHE_SECONDS = envint("OMVARLD_PAGE_CACHE_SECONDS", 300, "Longest time a public page is served from the cache to visitors not signed in (any content change ends it at once; 0 turns the page cache off)")
 
 ROOT_URLCONF = "omvarld.urls"
 WSGI_APPLICATION = "omvarld.wsgi.application"

@@ -38,9 +38,14 @@ def _m2m_changed(sender, action, **kwargs):
 def connect() -> None:
     """Watch the models the API serves. Bulk writes (``QuerySet.update``, ``bulk_create``) send no
     signals; code doing those calls ``bump()`` itself."""
-    from omvarld.core.models import Entity, EntitySection, Item, MainCategory, Placement, Region, Theme
+    from omvarld.core.models import (
+        Entity, EntityRelation, EntitySection, InfoCategory, Item, Keyword, MainCategory, Placement, Region, Theme,
+    )
 
-    for model in (Entity, EntitySection, Item, MainCategory, Placement, Region, Theme):
+    # The public pages cached for visitors (``page_cache``) show relations, information
+    # categories and keywords too.
+    for model in (Entity, EntitySection, Item, MainCategory, Placement, Region, Theme, EntityRelation, InfoCategory, Keyword):
         post_save.connect(_changed, sender=model, dispatch_uid=f"api-version-save-{model.__name__}")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"api-version-delete-{model.__name__}")
     m2m_changed.connect(_m2m_changed, sender=Item.themes.through, dispatch_uid="api-version-item-themes")
+    m2m_changed.connect(_m2m_changed, sender=Item.keywords.through, dispatch_uid="api-version-item-keywords")

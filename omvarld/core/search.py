@@ -11,6 +11,7 @@ which keeps results the same on both databases.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left, bisect_right
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -101,37 +102,107 @@ def _tsquery(groups) -> str:
 
 
 def find(query: str, kinds: tuple[str, ...] = ("entity", "item"), limit: int = MAX_HITS) -> list[Hit]:
-    """The best hits for ``query``, best first. Every query word must match (AND)."""
+    """The best hits for ``query``, best first. Every query word must match (AND).
+
+    Ranking is bounded: the engine ranks the newest ``CANDIDATES`` matching documents (the index
+    walks them in key order, newest first, and stops there), not every match. A query matching
+    fewer documents than that, which is nearly every query with a rarer word or two words, is
+    ranked exactly as before; a very common word ("energy" in 100,000 items) is ranked within
+    its newest matches. Entities are few and always considered, however common the word.
+    """
     groups = _query_groups(query)
     if not groups:
         return []
     from omvarld.core.models import SearchDocument
 
     codes = [SearchDocument.KIND_CODES[k] for k in kinds]
-    placeholders = ", ".join(["%s"] * len(codes))
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute(
-                f"""SELECT d.id, ts_rank(d.tsv, q) AS score
-                    FROM core_searchdocument d, to_tsquery('simple', %s) q
-                    WHERE d.tsv @@ q AND (d.id & 7) IN ({placeholders})
-                    ORDER BY score DESC, d.id DESC LIMIT %s""",
-                [_tsquery(groups), *codes, limit],
-            )
+            rows = _find_postgresql(cur, _tsquery(groups), codes)
         else:
-            # bm25() is lower-is-better; the title column weighs ten times the body.
-            cur.execute(
-                f"""SELECT rowid, -bm25(core_search_fts, 10.0, 1.0) AS score FROM core_search_fts
-                    WHERE core_search_fts MATCH %s AND (rowid & 7) IN ({placeholders})
-                    ORDER BY score DESC, rowid DESC LIMIT %s""",
-                [_fts5_match(groups), *codes, limit],
-            )
-        rows = cur.fetchall()
+            rows = _find_sqlite(cur, _fts5_match(groups), codes)
+    if len(rows) >= CANDIDATES and SearchDocument.KIND_CODES["entity"] in codes:
+        # Entity keys are the smallest, so a very common word cuts them off: match them apart.
+        seen = {r[0] for r in rows}
+        rows += [r for r in _entity_matches(groups) if r[0] not in seen]
+    rows.sort(key=lambda r: (-r[1], -r[0]))
     out = []
-    for key, score in rows:
+    for key, score in rows[:limit]:
         kind, oid = SearchDocument.unkey(int(key))
         out.append(Hit(kind, oid, float(score)))
     return out
+
+
+CANDIDATES = 4000
+
+
+def _entity_matches(groups) -> list[tuple[int, float]]:
+    """Entity documents matching every group, scored like the engines (title x10 + body).
+
+    Entities are a few hundred records, so this reads them rather than asking the index to
+    merge a very common word's whole posting list once more.
+    """
+    from omvarld.core.models import SearchDocument
+
+    def hits(tokens: list[str], group) -> int:
+        # tokens are sorted: each stem's matches (itself, or words it begins) are one run
+        n = 0
+        for stem in group:
+            start = bisect_left(tokens, stem)
+            end = bisect_left(tokens, stem + "\U0010ffff") if len(stem) >= MIN_PREFIX else bisect_right(tokens, stem)
+            n += end - start
+        return n
+
+    out = []
+    for key, title, body in SearchDocument.objects.filter(kind="entity").values_list("id", "title_terms", "body_terms"):
+        title_tokens, body_tokens = sorted(title.split()), sorted(body.split())
+        score = 0.0
+        for group in groups:
+            found = 10 * hits(title_tokens, group) + hits(body_tokens, group)
+            if not found:
+                break
+            score += found
+        else:
+            out.append((key, score / (1 + len(title_tokens) + len(body_tokens))))
+    return out
+
+
+def _find_sqlite(cur, match: str, codes: list[int]) -> list[tuple[int, float]]:
+    placeholders = ", ".join(["%s"] * len(codes))
+    # bm25() is lower-is-better; the title column weighs ten times the body. ORDER BY rowid lets
+    # FTS5 stop after CANDIDATES rows instead of scoring every match.
+    sql = f"""SELECT rowid, -bm25(core_search_fts, 10.0, 1.0) AS score FROM core_search_fts
+              WHERE core_search_fts MATCH %s AND (rowid & 7) IN ({placeholders})
+              ORDER BY rowid DESC LIMIT %s"""
+    cur.execute(sql, [match, *codes, CANDIDATES])
+    return cur.fetchall()
+
+
+RECENT_WINDOW = 20_000  # PostgreSQL: newest documents looked at first, walking the primary key
+
+
+def _find_postgresql(cur, tsquery: str, codes: list[int]) -> list[tuple[int, float]]:
+    placeholders = ", ".join(["%s"] * len(codes))
+    # A very common word fills the candidates from the newest documents alone: walk them by
+    # primary key and stop (the GIN index would first visit every match, 450,000 for "energy").
+    cur.execute(
+        f"""SELECT r.id, ts_rank(r.tsv, to_tsquery('simple', %s)) FROM (
+                SELECT d.id, d.tsv FROM core_searchdocument d ORDER BY d.id DESC LIMIT %s) r
+            WHERE r.tsv @@ to_tsquery('simple', %s) AND (r.id & 7) IN ({placeholders}) LIMIT %s""",
+        [tsquery, RECENT_WINDOW, tsquery, *codes, CANDIDATES],
+    )
+    rows = cur.fetchall()
+    if len(rows) >= CANDIDATES:
+        return rows
+    # Otherwise the index finds every match and the newest CANDIDATES of them are ranked.
+    cur.execute(
+        f"""SELECT c.id, ts_rank(c.tsv, to_tsquery('simple', %s)) FROM (
+                SELECT d.id, d.tsv FROM core_searchdocument d
+                WHERE d.tsv @@ to_tsquery('simple', %s) AND (d.id & 7) IN ({placeholders})
+                ORDER BY d.id DESC LIMIT %s) c""",
+        [tsquery, tsquery, *codes, CANDIDATES],
+    )
+    return cur.fetchall()
 
 
 def highlight(text: str, query: str, width: int = 30) -> str:

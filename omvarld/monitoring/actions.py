@@ -150,8 +150,8 @@ def fetch_source(*, source: Source, worker: str = "manual", fetcher=fetch, now=N
                                css_selector=source.css_selector, previous_hash=source.content_hash)
         ctx = pipeline.Context.load()
         entity_ids = list(source.entities.values_list("pk", flat=True))
-        prepared = [pipeline.prepare(c, ctx, source_entities=entity_ids, source_priority=source.priority, now=now)
-                    for c in harvest.candidates]
+        prepared = pipeline.prepare_many(harvest.candidates, ctx, source_entities=entity_ids,
+                                         source_priority=source.priority, now=now)
         fresh = pipeline.drop_known(source, prepared)
         _fetch_full_texts(fresh, ctx, entity_ids, source.priority, policy, fetcher, now)
         new = pipeline.store(source, fresh, now=now)

@@ -111,6 +111,14 @@ def _lines(value: str) -> list[str]:
 def prepare(candidate: Candidate, ctx: Context, *, source_entities=(), source_priority: int = 2,
             now: dt.datetime | None = None) -> Prepared:
     now = now or timezone.now()
+    item = _prepare_text(candidate, now)
+    tag(item, ctx, source_entities=source_entities)
+    item.relevance = score(item, ctx, source_priority=source_priority, now=now)
+    return item
+
+
+def _prepare_text(candidate: Candidate, now: dt.datetime) -> Prepared:
+    """Sanitised text, language, hashes: everything of an entry but its tags and relevance."""
     summary_html = T.sanitise_html(candidate.html)
     text = candidate.text or T.html_to_text(summary_html)
     title = T.clean_title(candidate.title) or text[:120] or candidate.link
@@ -125,20 +133,36 @@ def prepare(candidate: Candidate, ctx: Context, *, source_entities=(), source_pr
         content_hash=T.content_hash(title, text), simhash=T.simhash(f"{title} {text}"),
         link_is_identity=candidate.link_is_identity,
     )
-    tag(item, ctx, source_entities=source_entities)
-    item.relevance = score(item, ctx, source_priority=source_priority, now=now)
     return item
 
 
-def tag(item: Prepared, ctx: Context, *, source_entities=()) -> None:
-    body = f"{item.title}\n{item.text}"
+def prepare_many(candidates, ctx: Context, *, source_entities=(), source_priority: int = 2,
+                 now: dt.datetime | None = None) -> list[Prepared]:
+    """``prepare`` for a fetch's entries, with the theme model scoring all of them in one batch.
+
+    Tags are the same as ``prepare`` gives one by one: the model's probabilities are decided on
+    by the same rule (``find_themes``); they are only computed together, and for every entry.
+    """
+    now = now or timezone.now()
+    items = [_prepare_text(c, now) for c in candidates]
+    bodies = [f"{item.title}\n{item.text}" for item in items]
+    model = ctx.theme_model
+    scored = model.probabilities(bodies) if model is not None and bodies else [None] * len(items)
+    for item, body, probabilities in zip(items, bodies, scored, strict=True):
+        tag(item, ctx, source_entities=source_entities, probabilities=probabilities, body=body)
+        item.relevance = score(item, ctx, source_priority=source_priority, now=now)
+    return items
+
+
+def tag(item: Prepared, ctx: Context, *, source_entities=(), probabilities=None, body: str | None = None) -> None:
+    body = body or f"{item.title}\n{item.text}"
     tags = ctx.entities.find(body)
     named = {t.target_id for t in tags}
     tags += [Tag("entity", eid, "source", "", 0.9) for eid in source_entities if eid not in named]
-    item.tags = tags + find_themes(ctx, body, item.language)
+    item.tags = tags + find_themes(ctx, body, item.language, probabilities=probabilities)
 
 
-def find_themes(ctx: Context, body: str, language: str) -> list[Tag]:
+def find_themes(ctx: Context, body: str, language: str, *, probabilities: dict | None = None) -> list[Tag]:
     """Themes by the rules, and those the theme model adds (``theme_model.decide``)."""
     from omvarld.monitoring import theme_model
     from omvarld.monitoring.tagging import THEME_THRESHOLD, theme_confidence
@@ -152,7 +176,8 @@ def find_themes(ctx: Context, body: str, language: str) -> list[Tag]:
     if model is None or not suggest and not any(theme_model.WEAK_EVIDENCE <= total < THEME_THRESHOLD for total, _t in evidence.values()):
         return [Tag("theme", theme_id, "synonym", ", ".join(terms[:5]), theme_confidence(total))
                 for theme_id, (total, terms) in evidence.items() if total >= THEME_THRESHOLD]
-    probabilities = model.probabilities([body])[0]
+    if probabilities is None:
+        probabilities = model.probabilities([body])[0]
     return [Tag("theme", theme_id, method, ", ".join(terms[:5]), confidence)
             for theme_id, method, confidence, terms in theme_model.decide(evidence, probabilities, ctx.theme_slugs, suggest=suggest)]
 

@@ -58,3 +58,28 @@ def test_highlight_marks_matches_and_escapes():
     out = search.highlight(text, "fjärrvärme")
     assert "<mark>&lt;b&gt;fjärrvärmenät&lt;/b&gt;</mark>" in out
     assert "<b>" not in out
+
+
+def _items(n, title):
+    from omvarld.core import indexing  # noqa: F401  (indexing on save)
+
+    return [Item.objects.create(title=f"{title} {i}", type=Item.Type.REPORT, status=Item.Status.PUBLISHED) for i in range(n)]
+
+
+def test_ranking_within_the_candidates_matches_full_ranking_below_the_bound(mini, monkeypatch):
+    _items(3, "Energy plan")
+    unbounded = [(h.kind, h.object_id) for h in search.find("energy")]
+    monkeypatch.setattr(search, "CANDIDATES", len(unbounded) + 1)
+    assert [(h.kind, h.object_id) for h in search.find("energy")] == unbounded
+    scores = [h.score for h in search.find("energy")]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_very_common_word_is_ranked_within_its_newest_matches_and_keeps_entities(mini, monkeypatch):
+    items = _items(6, "Copenhagen energy")
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    hits = search.find("copenhagen")
+    item_ids = {h.object_id for h in hits if h.kind == "item"}
+    assert item_ids == {it.id for it in items[-4:]}, "the newest four matches are ranked"
+    assert [h for h in hits if h.kind == "entity"], "the entity Copenhagen is found however common the word"
+    assert len(search.find("copenhagen", kinds=("item",))) == 4

@@ -21,6 +21,7 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         if not opts["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
+            call_command("createcachetable", verbosity=0)  # only when OMVARLD_CACHE_URL=db
         call_command("collectstatic", interactive=False, verbosity=0)
         children = []
         if opts["with_worker"]:
