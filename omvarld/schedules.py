@@ -8,6 +8,7 @@ another machine only adds capacity.
 |-------------------------|---------------------------|-------|
 | fetch due sources       | continuously, per source's own next_check_at | omvarld.monitoring.scheduler |
 | plan and queue digests  | every DIGEST_PLAN_INTERVAL seconds            | plan_and_queue_digests below |
+| send due mail (retries) | every DIGEST_PLAN_INTERVAL seconds            | send_due_mail below |
 """
 
 import logging
@@ -28,6 +29,13 @@ def plan_and_queue_digests() -> int:
     return actions.enqueue_pending()
 
 
+def send_due_mail() -> int:
+    """Queue the sending of outbox mail that is due again (retries, wake-ups that were lost)."""
+    from omvarld.outbox import actions
+
+    return actions.wake_due()
+
+
 def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
     """Run the periodic jobs until ``stop`` is set; a failing job is logged and retried next time."""
     interval = interval or settings.DIGEST_PLAN_INTERVAL
@@ -36,4 +44,8 @@ def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
             plan_and_queue_digests()
         except Exception:  # the worker must keep running; the failure is in the log
             log.exception("planning digests failed")
+        try:
+            send_due_mail()
+        except Exception:
+            log.exception("queueing due mail failed")
         stop.wait(interval)
