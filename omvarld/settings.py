@@ -102,6 +102,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "omvarld.urls"
+CSRF_FAILURE_VIEW = "omvarld.catalogue.views.csrf_failure"
 WSGI_APPLICATION = "omvarld.wsgi.application"
 
 TEMPLATES = [

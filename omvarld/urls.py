@@ -31,3 +31,6 @@ urlpatterns = [
 ]
 
 handler404 = "omvarld.catalogue.views.not_found"
+handler400 = "omvarld.catalogue.views.bad_request"
+handler403 = "omvarld.catalogue.views.forbidden"
+handler500 = "omvarld.catalogue.views.server_error"
