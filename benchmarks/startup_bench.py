@@ -41,20 +41,16 @@ def worker_ready(env) -> float:
     )
     task_id = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout.strip()
     start = time.perf_counter()
-    worker = subprocess.Popen([*OMVARLD, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = subprocess.Popen([*OMVARLD, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        import sqlite3
-
-        db = sqlite3.connect(Path(env["OMVARLD_DATA_DIR"]) / "omvarld.sqlite3", timeout=30)
-        while True:
-            row = db.execute("SELECT status FROM django_tasks_database_dbtaskresult WHERE id = ?", (task_id,)).fetchone()
-            if row and row[0] in ("SUCCESSFUL", "FAILED"):
+        for line in worker.stdout:  # the task runner logs each task's state
+            if task_id in line and "state=SUCCESSFUL" in line:
                 elapsed = time.perf_counter() - start
                 break
             if time.perf_counter() - start > 120:
                 raise RuntimeError("the worker did not run its task within two minutes")
-            time.sleep(0.01)
-        db.close()
+        else:
+            raise RuntimeError("the worker stopped before running its task")
     finally:
         worker.terminate()
         worker.wait(timeout=60)
