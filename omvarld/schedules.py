@@ -9,6 +9,7 @@ another machine only adds capacity.
 | fetch due sources       | continuously, per source's own next_check_at | omvarld.monitoring.scheduler |
 | plan and queue digests  | every DIGEST_PLAN_INTERVAL seconds            | plan_and_queue_digests below |
 | analytics rollup        | every ANALYTICS_ROLLUP_MINUTES minutes        | rollup_analytics below |
+| send due mail (retries) | every DIGEST_PLAN_INTERVAL seconds            | send_due_mail below |
 """
 
 import logging
@@ -35,6 +36,11 @@ def rollup_analytics() -> int:
     from omvarld.analytics.actions import rollup
 
     return rollup()
+def send_due_mail() -> int:
+    """Queue the sending of outbox mail that is due again (retries, wake-ups that were lost)."""
+    from omvarld.outbox import actions
+
+    return actions.wake_due()
 
 
 def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
@@ -52,4 +58,8 @@ def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
                 rollup_analytics()
             except Exception:
                 log.exception("analytics rollup failed")
+        try:
+            send_due_mail()
+        except Exception:
+            log.exception("queueing due mail failed")
         stop.wait(interval)

@@ -31,14 +31,16 @@ if envbool("OMVARLD_PRODUCTION", False, "Refuse to start with an unsafe configur
 
 ALLOWED_HOSTS = [h.strip() for h in envstr("ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in envstr("CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://example.org) trusted for form posts behind a proxy").split(",") if o.strip()]
-SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000", "The site's public address, used in emails and feeds").rstrip("/")
-SITE_NAME = envstr("SITE_NAME", "Omvärld", "Name shown in the header, emails and feeds (set per programme)")
 # A programme profile gives the site its name, tagline, logo and colours (MISSION M12).
 PROFILE_FILE = envstr("OMVARLD_PROFILE", "", "Programme profile (YAML) whose name, tagline, logo and colours the site shows; written by `omvarld new-programme`")
 PROGRAMME = read_look(PROFILE_FILE) if PROFILE_FILE else {}
+PORT = envint("PORT", 8000, "Port that `omvarld serve` listens on")
+# Absolute links (mails, feeds, the API, embed snippets) point here; unset, to where `omvarld serve` listens.
+SITE_URL = (envstr("SITE_URL", "", "The site's public address, used in emails, feeds, the API and embed snippets; unset: http://127.0.0.1:PORT").rstrip("/")
+            or f"http://127.0.0.1:{PORT}")
+SITE_NAME = envstr("SITE_NAME", "Omvärld", "Name shown in the header, emails and feeds (set per programme)")
 if PROGRAMME and not os.environ.get("SITE_NAME"):
     SITE_NAME = PROGRAMME["name"]
-PORT = envint("PORT", 8000, "Port that `omvarld serve` listens on")
 WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for `omvarld serve`")
 
 # The "what's new" window (MISSION M6): items added or updated within it are flagged.
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
     "omvarld.panel",
     "omvarld.surveys",
     "omvarld.programmes",
+    "omvarld.outbox",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +101,7 @@ MIDDLEWARE = [
     "omvarld.analytics.middleware.AnalyticsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "omvarld.api.middleware.ApiEnvelopeMiddleware",
     "omvarld.api.http_cache.CachedAnswersMiddleware",
     "omvarld.api.page_cache.EarlyPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -125,6 +129,7 @@ else:
 PAGE_CACHE_SECONDS = envint("OMVARLD_PAGE_CACHE_SECONDS", 300, "Longest time a public page is served from the cache to visitors not signed in (any content change ends it at once; 0 turns the page cache off)")
 
 ROOT_URLCONF = "omvarld.urls"
+CSRF_FAILURE_VIEW = "omvarld.catalogue.views.csrf_failure"
 WSGI_APPLICATION = "omvarld.wsgi.application"
 
 TEMPLATES = [
@@ -208,7 +213,7 @@ MAILERS = {
     "default": {
         "BACKEND": envstr("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend", "Django mail backend; django.core.mail.backends.console.EmailBackend prints mail instead of sending"),
         "OPTIONS": {
-            "host": envstr("EMAIL_HOST", "127.0.0.1", "SMTP server for outgoing mail"),
+            "host": envstr("EMAIL_HOST", "", "SMTP server for outgoing mail; unset: mail is kept in the outbox, readable by administrators at /outbox/"),
             "port": envint("EMAIL_PORT", 25, "SMTP port"),
             "username": envstr("EMAIL_HOST_USER", "", "SMTP user name"),
             "password": envsecret("EMAIL_HOST_PASSWORD", "", "SMTP password"),
@@ -219,11 +224,15 @@ MAILERS = {
 }
 if MAILERS["default"]["BACKEND"] != "django.core.mail.backends.smtp.EmailBackend":
     MAILERS["default"]["OPTIONS"] = {}
+# The outbox (omvarld.outbox): every mail is queued in the database and sent by workers.
+MAIL_RETRY_HOURS = envint("OMVARLD_MAIL_RETRY_HOURS", 24, "Hours a mail the server does not take is tried again (with growing pauses) before it is marked failed")
+MAIL_SEND_LEASE = envint("OMVARLD_MAIL_LEASE", 600, "Seconds after which a mail claimed by a worker that died is sent again")
 
 # Email subscriptions and digests (omvarld.subscriptions)
 SUBSCRIPTIONS_DIGEST_HOUR = envint("SUBSCRIPTIONS_DIGEST_HOUR", 7, "Local hour (TIME_ZONE) at which daily digests, and on Mondays weekly ones, are due")
 SUBSCRIPTIONS_BATCH_SIZE = envint("SUBSCRIPTIONS_BATCH_SIZE", 200, "Mails per background sending task")
 SUBSCRIPTIONS_DOMAIN_RATE = envint("SUBSCRIPTIONS_DOMAIN_RATE", 300, "Most mails per minute to one recipient domain, per sending process")
+MAIL_DOMAIN_RATE = SUBSCRIPTIONS_DOMAIN_RATE
 SUBSCRIPTIONS_SEND_THREADS = envint("SUBSCRIPTIONS_SEND_THREADS", 1, "SMTP connections `omvarld send-digests` sends over at once (background workers each use one)")
 SUBSCRIPTIONS_SEND_LEASE = envint("SUBSCRIPTIONS_SEND_LEASE", 600, "Seconds after which a mail claimed by a worker that died is sent again")
 SUBSCRIPTIONS_CONFIRM_HOURS = envint("SUBSCRIPTIONS_CONFIRM_HOURS", 48, "Hours a confirmation link stays valid; meanwhile no second one is sent to the address")

@@ -27,7 +27,11 @@ urlpatterns = [
     path("panel/", include("omvarld.panel.urls")),
     path("surveys/", include("omvarld.surveys.urls")),
     path("programme/", include("omvarld.programmes.urls")),
+    path("outbox/", include("omvarld.outbox.urls")),
     path("", include("omvarld.catalogue.urls")),
 ]
 
 handler404 = "omvarld.catalogue.views.not_found"
+handler400 = "omvarld.catalogue.views.bad_request"
+handler403 = "omvarld.catalogue.views.forbidden"
+handler500 = "omvarld.catalogue.views.server_error"

@@ -62,8 +62,9 @@ def send_signin_link(*, email: str, ip: str | None, language: str | None = None)
     if user is None:
         return
     minutes = settings.SIGNIN_LINK_MINUTES
-    url = create_signin_link(user=user, valid_for=dt.timedelta(minutes=minutes))
-    emails.send("accounts/emails/signin_link", user.email, {"user": user, "url": url, "minutes": minutes}, language=language)
+    with transaction.atomic():  # the link and its mail exist together or not at all
+        url = create_signin_link(user=user, valid_for=dt.timedelta(minutes=minutes))
+        emails.send("accounts/emails/signin_link", user.email, {"user": user, "url": url, "minutes": minutes}, language=language)
 
 
 def use_signin_link(*, token: str):
@@ -90,7 +91,7 @@ def signin_link_state(*, token: str) -> str:
 
 
 def invite_user(*, actor, email: str, name: str, role: str, language: str | None = None):
-    """Create an account with no password and email its owner a sign-in link."""
+    """Create an account with no password and queue a mail with a sign-in link to its owner."""
     if not can(actor, MANAGE_USERS):
         raise PermissionError("only administrators invite users")
     with transaction.atomic():
@@ -101,8 +102,8 @@ def invite_user(*, actor, email: str, name: str, role: str, language: str | None
         assign_role(user, role)
         days = settings.INVITE_DAYS
         url = create_signin_link(user=user, valid_for=dt.timedelta(days=days))
-    context = {"user": user, "url": url, "days": days, "inviter": actor, "role": role}
-    emails.send("accounts/emails/invitation", user.email, context, language=language)
+        context = {"user": user, "url": url, "days": days, "inviter": actor, "role": role}
+        emails.send("accounts/emails/invitation", user.email, context, language=language)
     return user
 
 

@@ -90,7 +90,7 @@ def invite(request):
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = actions.invite_user(actor=request.user, language=get_language(), **form.cleaned_data)
-        messages.success(request, _("Invitation sent to %(email)s.") % {"email": user.email})
+        messages.success(request, _("The account is created; the invitation to %(email)s will be sent shortly.") % {"email": user.email})
         return redirect("accounts:users")
     return render(request, "accounts/invite.html", {"form": form}, status=400 if form.errors else 200)
 

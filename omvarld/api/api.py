@@ -42,7 +42,7 @@ from omvarld.api.schemas import (
 MAX_VALUE = 500
 ID = Path(..., ge=1, le=2**63 - 1)
 SLUG_PATH = Path(..., max_length=120, pattern=r"^[-a-zA-Z0-9_]+$")
-ERRORS = {400: ErrorEnvelope, 404: ErrorEnvelope}
+ERRORS = {400: ErrorEnvelope, 404: ErrorEnvelope, 414: ErrorEnvelope}
 
 
 class TokenAuth(HttpBearer):
@@ -189,6 +189,17 @@ def list_events(request, filters: Query[EventFilters]):
     order = [("starts_on", False), ("id", False)]
     rows, nxt = pagination.page(qs, order=order, kinds=[dt.date, int], cursor=filters.cursor, limit=filters.limit)
     return listing(rows, nxt, filters.limit, item_out)
+
+
+@api.get("/", response={200: dict, **ERRORS}, tags=["about"], summary="What this API offers, with links")
+def index(request):
+    strict(request, NoParams)
+    resources = ["entities", "items", "notices", "themes", "events"]
+    return {"ok": True, "data": {
+        "name": api.title, "version": api.version,
+        "openapi": _html("/api/v1/openapi.json"),
+        "resources": {name: _html(f"/api/v1/{name}") for name in resources},
+    }}
 
 
 @api.get("/themes", response={200: ThemeList, **ERRORS}, tags=["themes"], summary="The theme vocabulary")

@@ -1,7 +1,7 @@
 """The public map: thin views that parse, call one query and render (MISSION M5, M6)."""
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponseServerError
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -126,3 +126,34 @@ def whats_new(request):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def forbidden(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403.html", {"csrf_failure": True}, status=403)
+
+
+def too_many_requests(request, exception=None):
+    return render(request, "429.html", status=429)
+
+
+# When even the styled page cannot be drawn (the database is down), this plain one is sent.
+PLAIN_500 = (
+    '<!doctype html><html lang="sv"><meta charset="utf-8"><title>Något gick fel</title>'
+    "<h1>Något gick fel</h1><p>Ett fel hos oss stoppade sidan. Försök igen om en stund.</p>"
+    '<h2 lang="en">Something went wrong</h2><p lang="en">An error on our side stopped this page. Please try again in a moment.</p>'
+)
+
+
+def server_error(request):
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:  # noqa: BLE001  the page must be answered whatever failed
+        return HttpResponseServerError(PLAIN_500)

@@ -223,10 +223,9 @@ def accept_suggestion_as_entity(*, editor, suggestion: Suggestion, form) -> Enti
 
 
 def _notify(event: SuggestionEvent) -> None:
-    from omvarld.editorial.tasks import notify_contributor
-
+    # Written to the outbox in the decision's transaction: the mail exists exactly when the decision does.
     if event.action != SuggestionEvent.Action.SUBMITTED and event.suggestion.author.email:
-        notify_contributor.enqueue(event.pk)
+        send_decision_email(event)
 
 
 def send_decision_email(event: SuggestionEvent) -> None:

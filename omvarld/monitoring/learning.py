@@ -30,7 +30,7 @@ class RelevanceScorer:
     def __init__(self, pipe):
         vectoriser, regression = pipe.steps[0][1], pipe.steps[-1][1]
         self.pipe = pipe
-        self._analyse = vectoriser.build_analyzer()
+        self._analyse = WordAnalyser(vectoriser)
         self._vocabulary = vectoriser.vocabulary_
         self._idf = vectoriser.idf_
         self._coef = regression.coef_[0]
@@ -53,8 +53,34 @@ class RelevanceScorer:
         return 1.0 / (1.0 + math.exp(-z))
 
     def reference_probability(self, text: str) -> float:
-        """The same through scikit-learn (for tests)."""
+        """The same through scikit-learn (for tests; only on a scorer trained in this process)."""
         return float(self.pipe.predict_proba([text])[0][1])
+
+    def __getstate__(self):
+        # Stored without scikit-learn objects, so loading needs only numpy and takes milliseconds.
+        return {**self.__dict__, "pipe": None}
+
+
+class WordAnalyser:
+    """scikit-learn's word analyser (lower-case, token pattern, word n-grams) as plain Python,
+    so a stored scorer loads without importing scikit-learn."""
+
+    def __init__(self, vectoriser):
+        import re
+
+        if vectoriser.analyzer != "word" or vectoriser.stop_words or vectoriser.strip_accents or vectoriser.preprocessor or vectoriser.tokenizer:
+            raise ValueError("only the plain word analyser is supported")
+        self.lowercase = vectoriser.lowercase
+        self.pattern = re.compile(vectoriser.token_pattern)
+        self.ngram_range = tuple(vectoriser.ngram_range)
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = self.pattern.findall(text.lower() if self.lowercase else text)
+        low, high = self.ngram_range
+        terms = list(tokens) if low == 1 else []
+        for n in range(max(low, 2), min(high, len(tokens)) + 1):
+            terms += [" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+        return terms
 
 
 class Models:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import zlib
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import nh3
@@ -100,11 +102,43 @@ def detect_language(text: str) -> str:
     if len(sample) < 20:
         return ""
     if _langid is None:
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        _langid = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        _langid = _load_language_identifier()
     lang, prob = _langid.classify(sample)
     return lang if prob >= 0.5 else ""
+
+
+def _load_language_identifier():
+    """py3langid's identifier; its shipped model is LZMA-compressed and takes seconds to unpack,
+    so the unpacked identifier is kept in the data folder (per library version) and loaded from there."""
+    import pickle
+    from importlib.metadata import version
+
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    try:
+        from django.conf import settings
+
+        path = Path(settings.DATA_DIR) / "models" / f"langid-{version('py3langid')}.pickle"
+    except Exception:  # noqa: BLE001  used outside the product: no store
+        path = None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as f:
+                found = pickle.load(f)  # written only below
+            if isinstance(found, LanguageIdentifier):
+                return found
+        except Exception:  # noqa: BLE001  damaged: unpack it again
+            pass
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
+            temporary.write_bytes(pickle.dumps(identifier, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(temporary, path)
+        except OSError:
+            pass
+    return identifier
 
 
 # --- fingerprints ----------------------------------------------------------------------------------

@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from omvarld.accounts.roles import ADMIN, EDITOR, role_of
+from omvarld.outbox import actions as outbox
+from omvarld.outbox import queries as outbox_queries
+from omvarld.outbox.models import Message
 from omvarld.subscriptions import digest, mail, sending, throttle, tokens
 from omvarld.subscriptions.models import Delivery, Newsletter, Subscriber, Subscription
 from omvarld.subscriptions.schedule import next_slot, period_key
@@ -85,8 +88,15 @@ class Target:
 # -- subscribing -------------------------------------------------------------------------------
 
 
+CONFIRM_REF = "subscriptions.confirm:"
+
+
 def _outstanding(sub: Subscriber, now, cfg: Config) -> bool:
-    return sub.confirmation_sent_at is not None and sub.confirmation_sent_at > now - dt.timedelta(hours=cfg.confirm_hours)
+    """A confirmation mail went out recently; one that was never delivered does not count."""
+    if sub.confirmation_sent_at is None or sub.confirmation_sent_at <= now - dt.timedelta(hours=cfg.confirm_hours):
+        return False
+    status = outbox_queries.last_status(f"{CONFIRM_REF}{sub.pk}")
+    return status is None or status in (Message.Status.SENT, Message.Status.SENDING)
 
 
 def request_subscription(*, email: str, target: Target, rhythm: str, language: str, page: str, client_ip: str, now=None, cfg: Config | None = None) -> Subscriber:
@@ -136,13 +146,13 @@ def _target_fields(target: Target) -> dict:
 
 
 def _enqueue_confirmation(subscriber_id: int) -> None:
-    from omvarld.subscriptions.tasks import send_confirmation_task
-
-    transaction.on_commit(lambda: send_confirmation_task.enqueue(subscriber_id))
+    # An earlier confirmation still waiting in the outbox carries a link this one replaces.
+    outbox.cancel(ref=f"{CONFIRM_REF}{subscriber_id}", reason="replaced by a newer confirmation")
+    send_confirmation(subscriber_id=subscriber_id)
 
 
 def send_confirmation(*, subscriber_id: int) -> bool:
-    """Mail the confirmation link, if one is still outstanding."""
+    """Queue the confirmation link in the outbox, if one is still outstanding."""
     sub = Subscriber.objects.filter(pk=subscriber_id, confirmation_sent_at__isnull=False).first()
     if sub is None:
         return False
@@ -159,10 +169,8 @@ def send_confirmation(*, subscriber_id: int) -> bool:
     }
     subject, text, html = mail.render_mail("confirm", context, sub.language)
     stamp = int(sub.confirmation_sent_at.timestamp())
-    message = mail.make_message(to=sub.email, subject=subject, text=text, html=html, site=s, message_id=f"<confirm-{sub.pk}.{stamp}@{s.host}>")
-    from django.core.mail import mailers
-
-    mailers.default.send_messages([message])
+    outbox.enqueue(to=sub.email, subject=subject, text=text, html=html, message_id=f"<confirm-{sub.pk}.{stamp}@{s.host}>",
+                   from_email=s.from_email, kind="confirm", ref=f"{CONFIRM_REF}{sub.pk}")
     return True
 
 
@@ -329,23 +337,19 @@ def pending_delivery_ids(*, lease_seconds: int, now=None) -> list[int]:
     )
 
 
-def send_deliveries(*, ids: list[int], cfg: Config | None = None, pacer: sending.DomainPacer | None = None) -> sending.SendReport:
-    """Send these deliveries (those not yet sent); bounced-at-the-door addresses are stopped."""
+def send_deliveries(*, ids: list[int], cfg: Config | None = None, pacer=None) -> sending.SendReport:
+    """Queue these deliveries' mails in the outbox (those not yet queued); its workers send them."""
     cfg = cfg or config()
-    report = sending.send_batch(ids, site=site(), lease_seconds=cfg.lease_seconds, pacer=pacer or sending.DomainPacer(cfg.domain_rate))
-    if report.stopped_addresses:
-        stop_addresses(reports=[(e, Subscriber.StopReason.BOUNCED) for e in report.stopped_addresses])
-    return report
+    return sending.send_batch(ids, site=site(), lease_seconds=cfg.lease_seconds)
 
 
 def send_pending(*, cfg: Config | None = None) -> sending.SendReport:
-    """Send every pending delivery from this process, batch by batch (the command's path).
+    """Queue every pending delivery in the outbox from this process, batch by batch (the command's path).
 
-    With SUBSCRIPTIONS_SEND_THREADS above 1, batches go out over that many SMTP connections at
-    once, so one connection's wait for the server overlaps with building the next mails.
+    With SUBSCRIPTIONS_SEND_THREADS above 1, batches are built in that many threads at once.
     """
     cfg = cfg or config()
-    pacer = sending.DomainPacer(cfg.domain_rate)
+    pacer = None
     ids = pending_delivery_ids(lease_seconds=cfg.lease_seconds)
     batches = [ids[i : i + cfg.batch_size] for i in range(0, len(ids), cfg.batch_size)]
     total = sending.SendReport()

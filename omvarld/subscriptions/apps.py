@@ -6,3 +6,6 @@ class SubscriptionsConfig(AppConfig):
     name = "omvarld.subscriptions"
     label = "subscriptions"
     verbose_name = _("Email subscriptions")
+
+    def ready(self):
+        from omvarld.subscriptions import receivers  # noqa: F401  (connects to the outbox's signals)

@@ -131,8 +131,8 @@ class Newsletter(models.Model):
 class Delivery(models.Model):
     """One mail to one subscriber for one period: the unit of exactly-once sending.
 
-    Created (unique per subscriber and period) before sending, claimed with a conditional UPDATE
-    just before the SMTP transaction, marked sent once the server accepted it.
+    Created (unique per subscriber and period) before sending, claimed with a conditional UPDATE,
+    built and queued in the outbox in one transaction, marked sent once the server accepted it.
     """
 
     class Kind(models.TextChoices):
@@ -142,6 +142,7 @@ class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         SENDING = "sending", _("Being sent")
+        QUEUED = "queued", _("In the outbox")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         SKIPPED = "skipped", _("Skipped")

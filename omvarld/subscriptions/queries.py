@@ -69,7 +69,7 @@ def delivery_figures(*, days: int = 14, now=None) -> dict:
             total=Count("id"),
             sent=Count("id", filter=Q(status=Delivery.Status.SENT)),
             failed=Count("id", filter=Q(status=Delivery.Status.FAILED)),
-            waiting=Count("id", filter=Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])),
+            waiting=Count("id", filter=Q(status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.QUEUED])),
             skipped=Count("id", filter=Q(status=Delivery.Status.SKIPPED)),
         )
         .order_by("-day")

@@ -1,9 +1,12 @@
-"""Sending deliveries: claim one row, send it, mark it sent; never two at once in flight.
+"""Handing deliveries to the outbox: claim one row, build its mail, queue it in the outbox.
 
-A worker holds at most one claimed row at a time. If it dies, every other row of its batch is
-still pending and the next run takes it; the single in-flight row is taken again once its lease
-has run out and carries the same Message-ID, so if the server had in fact accepted it, mail
-programs fold the two into one.
+Each delivery is claimed with a conditional UPDATE, built, and written to the outbox
+(``omvarld.outbox``) in the same transaction that marks it queued, so a delivery becomes
+exactly one outgoing mail. The outbox's workers send it (paced per recipient domain, retried
+with growing pauses) and report back through its signals (see ``receivers.py``): the delivery
+is then marked sent, or failed and the address stopped when the server refused it for good.
+A worker that dies between claiming and queueing leaves the row to be claimed again once its
+lease has run out.
 """
 
 from __future__ import annotations
@@ -11,13 +14,10 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import logging
-import smtplib
-import threading
-import time
 from dataclasses import dataclass, field
 
 import nh3
-from django.core.mail import mailers
+from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,36 +26,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from omvarld.core.models import Item
+from omvarld.outbox import actions as outbox
+from omvarld.outbox.pacing import DomainPacer  # noqa: F401  (the pacer now lives with the outbox's sender)
 from omvarld.subscriptions import digest
 from omvarld.subscriptions.mail import Site, make_message, personal_links, render_mail
 from omvarld.subscriptions.models import Delivery, Subscriber, Subscription
 
 log = logging.getLogger(__name__)
-
-
-class DomainPacer:
-    """At most ``per_minute`` mails to one recipient domain in any sliding minute (per process)."""
-
-    def __init__(self, per_minute: int, clock=time.monotonic, sleep=time.sleep):
-        self.per_minute = max(1, per_minute)
-        self.clock, self.sleep = clock, sleep
-        self.sent: dict[str, collections.deque] = collections.defaultdict(collections.deque)
-        self.lock = threading.Lock()
-
-    def wait(self, domain: str) -> None:
-        with self.lock:
-            self._wait(domain)
-
-    def _wait(self, domain: str) -> None:
-        stamps = self.sent[domain]
-        now = self.clock()
-        while stamps and now - stamps[0] >= 60:
-            stamps.popleft()
-        if len(stamps) >= self.per_minute:
-            self.sleep(60 - (now - stamps[0]))
-            stamps.popleft()
-            now = self.clock()
-        stamps.append(now)
 
 
 def interleave_by_domain(deliveries: list[Delivery]) -> list[Delivery]:
@@ -171,9 +148,8 @@ class Builder:
 
 
 PERMANENT = "permanent_rejection"
-TEMPORARY = "temporary_failure"
 TOO_MANY = "too_many_attempts"
-BROKEN = "connection_failed"
+REF = "subscriptions.delivery:"
 
 
 def _claim(delivery_id: int, *, now, stale_before) -> bool:
@@ -183,12 +159,13 @@ def _claim(delivery_id: int, *, now, stale_before) -> bool:
     return won == 1
 
 
-def _finish(d: Delivery, claim, **fields) -> None:
+def _finish(d: Delivery, claim, **fields) -> bool:
     """Record the outcome, only if the row is still ours (claimed at the time we claimed it)."""
-    Delivery.objects.filter(pk=d.pk, status=Delivery.Status.SENDING, claimed_at=claim).update(**fields)
+    return Delivery.objects.filter(pk=d.pk, status=Delivery.Status.SENDING, claimed_at=claim).update(**fields) == 1
 
 
-def send_batch(ids: list[int], *, site: Site, lease_seconds: int, pacer: DomainPacer, max_attempts: int = 5, now=timezone.now) -> SendReport:
+def send_batch(ids: list[int], *, site: Site, lease_seconds: int, pacer=None, now=timezone.now) -> SendReport:
+    """Queue these deliveries' mails in the outbox (those not yet queued); ``sent`` counts them."""
     report = SendReport()
     deliveries = list(
         Delivery.objects.filter(pk__in=ids, status__in=[Delivery.Status.PENDING, Delivery.Status.SENDING])
@@ -198,66 +175,28 @@ def send_batch(ids: list[int], *, site: Site, lease_seconds: int, pacer: DomainP
         return report
     builder = Builder(site)
     builder.prepare(deliveries)
-    connection = mailers.default
-    try:
-        for d in interleave_by_domain(deliveries):
-            claimed_at = now()
-            if not _claim(d.pk, now=claimed_at, stale_before=claimed_at - dt.timedelta(seconds=lease_seconds)):
-                continue  # sent, or being sent by a live worker
-            d.attempts += 1
-            built = builder.build(d)
-            if built is None:
-                _finish(d, claimed_at, status=Delivery.Status.SKIPPED)
-                report.skipped += 1
+    queued = []
+    for d in interleave_by_domain(deliveries):
+        claimed_at = now()
+        if not _claim(d.pk, now=claimed_at, stale_before=claimed_at - dt.timedelta(seconds=lease_seconds)):
+            continue  # queued already, or being built by a live worker
+        built = builder.build(d)
+        if built is None:
+            _finish(d, claimed_at, status=Delivery.Status.SKIPPED)
+            report.skipped += 1
+            continue
+        message, count = built
+        with transaction.atomic():
+            if not _finish(d, claimed_at, status=Delivery.Status.QUEUED, item_count=count, error="", claimed_at=None):
                 continue
-            message, count = built
-            pacer.wait(d.subscriber.domain)
-            outcome = _send_one(connection, message)
-            if outcome is None:
-                _finish(d, claimed_at, status=Delivery.Status.SENT, sent_at=now(), item_count=count, error="")
-                report.sent += 1
-            elif outcome == PERMANENT:
-                _finish(d, claimed_at, status=Delivery.Status.FAILED, error=PERMANENT)
-                report.failed += 1
-                report.stopped_addresses.append(d.subscriber.email)
-            else:
-                # Give the row back for a later run; after too many tries, give up on it.
-                final = d.attempts >= max_attempts
-                _finish(d, claimed_at, status=Delivery.Status.FAILED if final else Delivery.Status.PENDING,
-                        error=TOO_MANY if final else outcome, claimed_at=None)
-                report.failed += final
-                report.deferred += not final
-                if outcome == BROKEN:  # the server is unreachable: stop this batch
-                    report.aborted = True
-                    break
-    finally:
-        connection.close()
+            headers = dict(message.extra_headers)
+            message_id = headers.pop("Message-ID")
+            headers.pop("Auto-Submitted", None)
+            html = next((a[0] for a in message.alternatives if a[1] == "text/html"), "")
+            queued.append(outbox.enqueue(
+                to=d.subscriber.email, subject=message.subject, text=message.body, html=html, headers=headers,
+                message_id=message_id, from_email=site.from_email, kind=d.kind, ref=f"{REF}{d.pk}", notify=False,
+            ).pk)
+        report.sent += 1
+    outbox.wake(queued)
     return report
-
-
-def _send_one(connection, message) -> str | None:
-    """None when the server accepted the mail, else PERMANENT, TEMPORARY or BROKEN."""
-    try:
-        connection.open()  # keeps the connection open across the batch; no-op when already open
-        connection.send_messages([message])
-        return None
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _ in exc.recipients.values()]
-        log.warning("recipient refused: %s", codes)
-        _reset(connection)
-        return PERMANENT if codes and all(c >= 500 for c in codes) else TEMPORARY
-    except smtplib.SMTPResponseException as exc:
-        log.warning("SMTP error %s", exc.smtp_code)
-        _reset(connection)
-        return PERMANENT if exc.smtp_code >= 500 else TEMPORARY
-    except (smtplib.SMTPException, OSError) as exc:
-        log.warning("SMTP connection failed: %s", exc)
-        _reset(connection)
-        return BROKEN
-
-
-def _reset(connection) -> None:
-    try:
-        connection.close()
-    except (smtplib.SMTPException, OSError):
-        log.info("closing a broken SMTP connection failed; it will be reopened")

@@ -3,6 +3,7 @@ accept, reject; contributors are told by email."""
 
 from omvarld.core.models import Entity, InfoCategory, Item, Theme
 from omvarld.editorial.models import Suggestion, SuggestionEvent
+from omvarld.outbox.actions import deliver  # what a worker does with the outbox
 
 
 def _suggest_item(client, **extra):
@@ -71,6 +72,7 @@ def test_editor_asks_for_changes_partner_revises_editor_accepts(client, people, 
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.CHANGES_REQUESTED
+    deliver()
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["per@example.org"]
     assert "Please add what it cost." in mailoutbox[0].body
     assert mailoutbox[0].alternatives  # an HTML part too
@@ -96,6 +98,7 @@ def test_editor_asks_for_changes_partner_revises_editor_accepts(client, people, 
     assert sorted(k.name for k in item.keywords.all()) == ["adaptation", "water"]
     assert item.placements.get().info_category.slug == "why"
     assert [e.action for e in suggestion.events.all()] == ["submitted", "changes_requested", "revised", "accepted"]
+    deliver()
     assert len(mailoutbox) == 2 and mailoutbox[1].subject.startswith("Accepterat")
 
     html = client.get("/entities/amsterdam/").content.decode()
@@ -115,6 +118,7 @@ def test_rejecting_needs_a_reason_and_tells_the_contributor(as_role, people, min
     client.post(f"/editorial/review/{suggestion.pk}/reject/", {"reason": "Outside our scope."})
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.REJECTED
+    deliver()
     assert "Outside our scope." in mailoutbox[-1].body
     # A decided suggestion cannot be decided again, nor revised.
     assert client.post(f"/editorial/review/{suggestion.pk}/accept/", _accept_data(suggestion)).status_code == 302

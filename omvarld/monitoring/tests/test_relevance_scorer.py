@@ -30,3 +30,13 @@ def test_fast_scorer_matches_scikit_learn(db):
     for text in texts:
         assert abs(models.relevance.probability(text) - models.relevance.reference_probability(text)) < 1e-9, text
     assert models.pick_probability("district heating in Lund") > models.pick_probability("strawberry cake recipe")
+
+
+def test_stored_models_load_with_the_same_numbers(db):
+    import pickle
+
+    models = _models()
+    loaded = pickle.loads(pickle.dumps(models))
+    assert loaded.relevance.pipe is None and loaded.themes is None or loaded.themes.pipe is None
+    for text in PICKED[:3] + DISCARDED[:3] + ["", "Lund bygger fjärrvärme och cykelbanor i Lund"]:
+        assert abs(loaded.relevance.probability(text) - models.relevance.reference_probability(text)) < 1e-12

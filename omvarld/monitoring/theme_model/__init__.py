@@ -7,8 +7,10 @@ and texts written as typical entries of each theme, one JSON object a line: ``so
 ``themes`` (slugs). See ``README.md`` here.
 
 The model (TF-IDF over words and over character 4-grams, which carry Swedish and German
-compounds, and one logistic regression per theme) is trained from that file on first use, in
-a few seconds, the same way every time. ``learning.train_if_due`` retrains it from the seed set
+compounds, and one logistic regression per theme) is trained from that file once, the same way
+every time, and stored in the data folder (``OMVARLD_DATA_DIR/models/``) under a key made of
+the training file, this module's code and the library versions; every later process loads it
+in milliseconds, without importing scikit-learn (see ``seed_model``). ``learning.train_if_due`` retrains it from the seed set
 plus the editors' decisions (``decision_rows``) and stores it in the database; until then the
 pipeline uses ``seed_model()``. The pipeline asks it in one place, ``pipeline.find_themes``
 (through ``decide``):
@@ -25,10 +27,17 @@ runs only for entries with weak evidence (about one in ten), which keeps ingest 
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
+import os
+import pickle
+import tempfile
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+
+log = logging.getLogger(__name__)
 
 TRAINING = Path(__file__).resolve().parent / "training.jsonl"
 # The thresholds below are chosen by grouped cross-validation on the seed set
@@ -91,8 +100,10 @@ class ThemeModel:
         self._word_re = re.compile(self.words.token_pattern)
         self._cache: dict[str, tuple[int, ...]] = {}
 
-    def __getstate__(self):  # stored in the database without the per-word cache
-        return {**self.__dict__, "_cache": {}}
+    def __getstate__(self):
+        # Stored (in the database, in the data folder) without the per-word cache and without
+        # scikit-learn objects, so that loading it needs only numpy and takes milliseconds.
+        return {**self.__dict__, "_cache": {}, "pipe": None, "words": _Vocabulary(self.words), "grams": _Vocabulary(self.grams)}
 
     def _features(self, word: str) -> tuple[int, ...]:
         """A whitespace-separated word's feature indices: its word features, then its character
@@ -154,14 +165,68 @@ class ThemeModel:
         return [dict(zip(self.slugs, map(float, line), strict=True)) for line in probabilities]
 
     def reference_probabilities(self, texts: list[str]) -> list[dict[str, float]]:
-        """The same through scikit-learn (for tests)."""
+        """The same through scikit-learn (for tests; only on a model fitted in this process)."""
+        if self.pipe is None:
+            raise ValueError("a stored model has no scikit-learn pipeline; fit one with ThemeModel()")
         return [dict(zip(self.slugs, map(float, row), strict=True)) for row in self.pipe.predict_proba(texts)]
+
+
+class _Vocabulary:
+    """What scoring needs of a fitted TfidfVectorizer, as plain data."""
+
+    def __init__(self, vectoriser):
+        self.vocabulary_ = dict(vectoriser.vocabulary_)
+        self.idf_ = vectoriser.idf_
+        self.ngram_range = tuple(vectoriser.ngram_range)
+        self.token_pattern = vectoriser.token_pattern
+
+
+def seed_key() -> str:
+    """Names the seed model: the training set, this module's code and the libraries' versions."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(TRAINING.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    for package in ("scikit-learn", "numpy"):
+        digest.update(f"{package}={version(package)}".encode())
+    return digest.hexdigest()[:20]
+
+
+def _store() -> Path | None:
+    try:
+        from django.conf import settings
+
+        return Path(settings.DATA_DIR) / "models"
+    except Exception:  # noqa: BLE001  used outside the product (no settings): fit in memory
+        return None
 
 
 @lru_cache(maxsize=1)
 def seed_model() -> ThemeModel:
-    """The model trained from the shipped set, once per process."""
-    return ThemeModel()
+    """The model trained from the shipped set: fitted once, stored, and loaded by every process."""
+    folder = _store()
+    path = folder / f"theme-seed-{seed_key()}.pickle" if folder else None
+    if path is not None and path.exists():
+        try:
+            with path.open("rb") as f:
+                model = pickle.load(f)  # written only by this function, below
+            if isinstance(model, ThemeModel):
+                return model
+        except Exception:  # noqa: BLE001  a damaged or foreign file is simply fitted again
+            log.warning("stored theme model %s could not be read; fitting it again", path)
+    model = ThemeModel()
+    if path is not None:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".theme-seed-", delete=False) as f:
+                pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(f.name, path)  # atomic: a process loading at the same time sees all or nothing
+            for old in folder.glob("theme-seed-*.pickle"):
+                if old != path:
+                    old.unlink(missing_ok=True)
+        except OSError:
+            log.warning("could not store the theme model in %s; it will be fitted again next time", folder)
+    return model
 
 
 def decision_rows(decisions) -> list[dict]:

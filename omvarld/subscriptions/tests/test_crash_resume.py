@@ -53,6 +53,7 @@ def test_killed_sender_resumes_without_duplicates_or_gaps(smtp_server, tmp_path,
         "EMAIL_PORT": str(smtp_server.port),
         "SITE_URL": "http://testserver",
         "SUBSCRIPTIONS_SEND_LEASE": "1",
+        "OMVARLD_MAIL_LEASE": "1",
         "SUBSCRIPTIONS_BATCH_SIZE": "10",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
     }

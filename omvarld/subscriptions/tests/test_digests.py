@@ -9,6 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from omvarld.core.models import Entity, Item, Placement
+from omvarld.outbox.actions import deliver
+from omvarld.outbox.models import Message
 from omvarld.subscriptions import actions
 from omvarld.subscriptions.models import Delivery, Subscriber, Subscription
 from omvarld.subscriptions.schedule import next_slot, period_key
@@ -130,7 +132,10 @@ def test_sending_the_same_batch_twice_sends_once(aged_map, smtp):
     first = actions.send_deliveries(ids=ids)
     second = actions.send_deliveries(ids=ids)
     assert (first.sent, second.sent) == (1, 0)
-    assert len(smtp.wait_for(1)) == 1
+    assert Message.objects.filter(ref=f"subscriptions.delivery:{ids[0]}").count() == 1
+    deliver()
+    deliver()
+    assert len(smtp.wait_for(1)) == 1 and Delivery.objects.get().status == "sent"
 
 
 def test_a_digest_with_nothing_matching_is_not_sent(aged_map, smtp):
@@ -150,13 +155,19 @@ def test_address_refused_by_the_server_fails_and_is_stopped(aged_map, smtp):
     assert Subscriber.objects.get(email="gone@example.org").stop_reason == "bounced"
 
 
-def test_unreachable_server_leaves_mail_pending_for_the_next_run(aged_map, smtp, settings):
+def test_unreachable_server_leaves_mail_queued_for_a_later_try(aged_map, smtp, settings):
     follower("l@example.org", ("everything", None, "daily"))
     good = settings.MAILERS
     settings.MAILERS = {"default": {**good["default"], "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2}}}
     call_command("send-digests")
-    assert Delivery.objects.get().status == "pending"
+    assert Delivery.objects.get().status == "queued"
+    mail = Message.objects.get()
+    assert mail.status == "queued" and mail.attempts == 1 and "unreachable" in mail.last_error
+    assert mail.next_attempt_at > timezone.now()  # backs off rather than hammering the server
     settings.MAILERS = good
+    call_command("send-digests")
+    assert smtp.messages == []  # not due yet
+    Message.objects.update(next_attempt_at=timezone.now())
     call_command("send-digests")
     assert len(smtp.wait_for(1)) == 1 and Delivery.objects.get().status == "sent"
 

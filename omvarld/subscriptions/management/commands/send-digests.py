@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from omvarld.outbox import actions as outbox
 from omvarld.subscriptions import actions
 from omvarld.subscriptions.models import Subscription
 
@@ -44,7 +45,12 @@ class Command(BaseCommand):
             self.stdout.write(f"{actions.enqueue_pending()} sending tasks queued")
             return
         report = actions.send_pending()
+        self.stdout.write(f"sent {report.sent}, failed {report.failed}, skipped {report.skipped}, deferred {report.deferred} (queued in the outbox)")
+        if not outbox.mail_server_configured():
+            self.stdout.write("no mail server is configured (EMAIL_HOST): the mail stays in the outbox, readable at /outbox/")
+            return
+        mail = outbox.deliver(limit=10**9)
         self.stdout.write(
-            f"sent {report.sent}, failed {report.failed}, skipped {report.skipped}, deferred {report.deferred}"
-            + (" (stopped early: the mail server is unreachable)" if report.aborted else "")
+            f"outbox: sent {mail.sent}, to retry {mail.retrying}, failed {mail.failed}"
+            + (" (stopped early: the mail server is unreachable)" if mail.aborted else "")
         )
