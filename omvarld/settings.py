@@ -51,6 +51,10 @@ FETCH_CONCURRENCY = envint("OMVARLD_FETCH_CONCURRENCY", 8, "Fetches one worker r
 FETCH_PER_HOST = envint("OMVARLD_FETCH_PER_HOST", 1, "Fetches from one host (host:port) at the same time, across all workers")
 FETCH_HOST_DELAY_MS = envint("OMVARLD_FETCH_HOST_DELAY_MS", 1000, "Pause between two fetches from the same host in one worker, in milliseconds")
 FETCH_MAX_ERRORS = envint("OMVARLD_FETCH_MAX_ERRORS", 10, "Failed fetches in a row after which a source is paused")
+# Workers (omvarld.runtime): heartbeats, and when a worker counts as gone (#18).
+HEARTBEAT_SECONDS = envint("OMVARLD_HEARTBEAT_SECONDS", 10, "Seconds between a worker's heartbeats")
+HEARTBEAT_STALE = envint("OMVARLD_HEARTBEAT_STALE", 60, "Seconds without a heartbeat after which a worker counts as gone and its claims are released")
+HEALTH_MAX_QUEUE_AGE = envint("OMVARLD_HEALTH_MAX_QUEUE_AGE", 600, "Seconds the oldest waiting task may wait before /health/ answers 503")
 FETCH_FULLTEXT_PER_FETCH = envint("OMVARLD_FETCH_FULLTEXT", 5, "Teaser entries per fetch whose full article text is fetched and extracted (0: none)")
 
 INSTALLED_APPS = [
@@ -82,6 +86,7 @@ INSTALLED_APPS = [
     "omvarld.ambassadors",
     "omvarld.panel",
     "omvarld.surveys",
+    "omvarld.runtime",
 ]
 
 MIDDLEWARE = [

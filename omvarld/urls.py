@@ -26,6 +26,7 @@ urlpatterns = [
     path("ambassadors/", include("omvarld.ambassadors.urls")),
     path("panel/", include("omvarld.panel.urls")),
     path("surveys/", include("omvarld.surveys.urls")),
+    path("", include("omvarld.runtime.urls")),
     path("", include("omvarld.catalogue.urls")),
 ]
 
