@@ -39,7 +39,9 @@ NEW_DAYS = envint("OMVARLD_NEW_DAYS", 30, "Days an added or updated item stays f
 # Sign-in (MISSION X2): emailed links expire and work once; failed tries are limited per user name.
 SIGNIN_LINK_MINUTES = envint("OMVARLD_SIGNIN_LINK_MINUTES", 30, "Minutes an emailed sign-in link stays valid")
 INVITE_DAYS = envint("OMVARLD_INVITE_DAYS", 7, "Days the sign-in link in an invitation stays valid")
-SIGNIN_MAX_FAILURES = envint("OMVARLD_SIGNIN_MAX_FAILURES", 5, "Failed sign-ins per user name within 15 minutes before further tries are refused")
+SIGNIN_MAX_FAILURES = envint("OMVARLD_SIGNIN_MAX_FAILURES", 5, "Failed sign-ins for one user name from one client address within 15 minutes before that address's further tries are refused")
+SIGNIN_MAX_ACCOUNT_FAILURES = envint("OMVARLD_SIGNIN_MAX_ACCOUNT_FAILURES", 50, "Failed sign-ins for one user name from all addresses within 15 minutes before password sign-in to it pauses (a link by email still works)")
+TRUSTED_PROXIES = envint("OMVARLD_TRUSTED_PROXIES", 0, "Reverse proxies in front of the site that append to X-Forwarded-For; the client address is read behind that many (0: the connection's address)")
 # Tests point fetching at a local server; production must never reach loopback or private ranges.
 DIGEST_PLAN_INTERVAL = envint("OMVARLD_DIGEST_PLAN_INTERVAL", 60, "Seconds between a worker's passes that plan due digests and queue their sending")
 FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
