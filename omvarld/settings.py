@@ -32,7 +32,9 @@ CSRF_TRUSTED_ORIGINS = [o.strip() for o in envstr("CSRF_TRUSTED_ORIGINS", "", "C
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000", "The site's public address, used in emails and feeds").rstrip("/")
 SITE_NAME = envstr("SITE_NAME", "Omvärld", "Name shown in the header, emails and feeds (set per programme)")
 PORT = envint("PORT", 8000, "Port that `omvarld serve` listens on")
-WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for `omvarld serve`")
+WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of web server worker processes for `omvarld serve`")
+WEB_THREADS = envint("WEB_THREADS", 8, "Python threads per web server process that run requests (`omvarld serve`)")
+WEB_HEADER_TIMEOUT = envint("WEB_HEADER_TIMEOUT", 10, "Seconds a client has to send its request headers before `omvarld serve` closes the connection")
 
 # The "what's new" window (MISSION M6): items added or updated within it are flagged.
 NEW_DAYS = envint("OMVARLD_NEW_DAYS", 30, "Days an added or updated item stays flagged new/updated")

@@ -4,13 +4,14 @@ from django.tasks import task
 
 from omvarld.monitoring import actions, learning
 from omvarld.monitoring.models import Source
-from omvarld.monitoring.scheduler import claim_source, new_worker_id
+from omvarld.monitoring.scheduler import claim_source
+from omvarld.runtime import heartbeat
 
 
 @task()
 def fetch_source_task(source_id: int) -> str:
     """Fetch one source now (the "fetch now" button). Harmless if run twice or while claimed."""
-    worker = new_worker_id()
+    worker = heartbeat.worker_id()  # this process's id: released if the process dies (#18)
     if not claim_source(source_id, worker, due_only=False):
         return "busy"
     source = Source.objects.get(pk=source_id)

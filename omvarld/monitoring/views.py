@@ -39,7 +39,9 @@ def _source_for_editor(request, pk) -> Source:
 
 @editor_required
 def source_list(request):
-    return render(request, "monitoring/source_list.html", {"sources": queries.source_list()})
+    from omvarld.runtime import heartbeat
+
+    return render(request, "monitoring/source_list.html", {"sources": queries.source_list(), "workers": heartbeat.status()})
 
 
 @editor_required
@@ -61,8 +63,10 @@ def source_add(request):
 
 @editor_required
 def source_detail(request, pk):
+    from omvarld.runtime import heartbeat
+
     health = queries.source_health(_source_for_editor(request, pk))
-    return render(request, "monitoring/source_detail.html", {"health": health, "source": health.source})
+    return render(request, "monitoring/source_detail.html", {"health": health, "source": health.source, "workers": heartbeat.status()})
 
 
 @editor_required
