@@ -44,6 +44,10 @@ INVITE_DAYS = envint("OMVARLD_INVITE_DAYS", 7, "Days the sign-in link in an invi
 SIGNIN_MAX_FAILURES = envint("OMVARLD_SIGNIN_MAX_FAILURES", 5, "Failed sign-ins for one user name from one client address within 15 minutes before that address's further tries are refused")
 SIGNIN_MAX_ACCOUNT_FAILURES = envint("OMVARLD_SIGNIN_MAX_ACCOUNT_FAILURES", 50, "Failed sign-ins for one user name from all addresses within 15 minutes before password sign-in to it pauses (a link by email still works)")
 TRUSTED_PROXIES = envint("OMVARLD_TRUSTED_PROXIES", 0, "Reverse proxies in front of the site that append to X-Forwarded-For; the client address is read behind that many (0: the connection's address)")
+# Four eyes (#18): "auto" requires a second editor to accept a suggestion once there are two editors.
+FOUR_EYES = envstr("OMVARLD_FOUR_EYES", "auto", "An editor may not accept their own suggestion: true, false, or auto (on when at least two editors or administrators are active)").strip().lower()
+if FOUR_EYES not in ("auto", "true", "false"):
+    raise ImproperlyConfigured(f"OMVARLD_FOUR_EYES must be auto, true or false, not {FOUR_EYES!r}")
 # Tests point fetching at a local server; production must never reach loopback or private ranges.
 DIGEST_PLAN_INTERVAL = envint("OMVARLD_DIGEST_PLAN_INTERVAL", 60, "Seconds between a worker's passes that plan due digests and queue their sending")
 FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
