@@ -18,10 +18,11 @@ DATA_DIR = Path(envstr("OMVARLD_DATA_DIR", "var", "Folder for the SQLite databas
 DEBUG = envbool("DEBUG", False, "Show detailed error pages; never in production")
 _INSECURE_KEY = "insecure-development-key-change-me"
 SECRET_KEY = envsecret("SECRET_KEY", _INSECURE_KEY, "Signs sessions, sign-in links and unsubscribe tokens")
-if envbool("OMVARLD_PRODUCTION", False, "Refuse to start with an unsafe configuration (weak SECRET_KEY, DEBUG on)"):
-    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
+PRODUCTION = envbool("OMVARLD_PRODUCTION", False, "Refuse to start with an unsafe configuration: weak SECRET_KEY, DEBUG on, ALLOWED_HOSTS=*, an http:// SITE_URL, loopback fetching, insecure cookies; turns HTTPS redirect and HSTS on")
+if PRODUCTION:
+    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
-            "SECRET_KEY is missing or weak: set it to a random string of at least 32 characters, "
+            "SECRET_KEY is missing or weak: set it to a random string of at least 50 characters, "
             "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
     if DEBUG:
@@ -99,6 +100,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "omvarld.api.http_cache.CachedAnswersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +223,46 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Hardening (#18) ------------------------------------------------------------------------------
+# Content-Security-Policy on every page: scripts and styles only from the site's own static files
+# (no inline script, no style="" in pages); json_script data blocks are not executed, so they pass.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_SSL_REDIRECT = envbool("OMVARLD_HTTPS_REDIRECT", PRODUCTION, "Redirect plain-HTTP requests to HTTPS (default: on when OMVARLD_PRODUCTION is on)")
+SECURE_HSTS_SECONDS = envint("OMVARLD_HSTS_SECONDS", 31536000 if PRODUCTION else 0, "Strict-Transport-Security max-age in seconds; 0 sends none (default: one year when OMVARLD_PRODUCTION is on)")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("OMVARLD_HSTS_SUBDOMAINS", PRODUCTION, "Strict-Transport-Security covers subdomains too (default: on when OMVARLD_PRODUCTION is on)")
+SECURE_HSTS_PRELOAD = envbool("OMVARLD_HSTS_PRELOAD", PRODUCTION, "Strict-Transport-Security asks for browser preloading (default: on when OMVARLD_PRODUCTION is on)")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+if TRUSTED_PROXIES:
+    # The proxy terminates TLS and says so; only believed when a proxy is configured.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
+    _unsafe = []
+    if "*" in ALLOWED_HOSTS or any(h.startswith(".") and h.count(".") < 2 for h in ALLOWED_HOSTS):
+        _unsafe.append("ALLOWED_HOSTS must name the site's hosts, not * (any host)")
+    if not SITE_URL.startswith("https://"):
+        _unsafe.append(f"SITE_URL must be an https:// address, not {SITE_URL!r}")
+    if FETCH_ALLOW_LOOPBACK:
+        _unsafe.append("OMVARLD_FETCH_ALLOW_LOOPBACK must be off: fetching from loopback is for tests only")
+    if not SESSION_COOKIE_SECURE:
+        _unsafe.append("SESSION_COOKIE_SECURE must be on: session and CSRF cookies only over HTTPS")
+    if _unsafe:
+        raise ImproperlyConfigured("OMVARLD_PRODUCTION is on but the configuration is unsafe: " + "; ".join(_unsafe) + ".")
 
 LOGGING = {
     "version": 1,

@@ -95,7 +95,8 @@ def source_fetch(request, pk):
 
 @editor_required
 def opml_import(request):
-    form = OPMLImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = OPMLImportForm(request.POST if posted else None, request.FILES if posted else None)
     if request.method == "POST" and form.is_valid():
         try:
             report = actions.import_opml(data=form.cleaned_data["file"].read(), user=request.user)
@@ -105,7 +106,7 @@ def opml_import(request):
             messages.success(request, _("%(created)d sources added, %(existing)d already present, %(invalid)d refused.")
                              % {"created": report.created, "existing": report.existing, "invalid": len(report.invalid)})
             return redirect("monitoring:sources")
-    return render(request, "monitoring/opml_import.html", {"form": form})
+    return render(request, "monitoring/opml_import.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @editor_required

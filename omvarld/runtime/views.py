@@ -13,6 +13,28 @@ from omvarld.runtime import heartbeat, jobs
 
 @require_safe
 @never_cache
+def switch_language(request, code):
+    """The language switcher on every page is a plain link, not a form, so a page without forms
+    sets no cookie for an anonymous reader; this sets only the language cookie, when clicked."""
+    from django.http import HttpResponseRedirect
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN, secure=settings.LANGUAGE_COOKIE_SECURE or settings.SESSION_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY, samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+    )
+    return response
+
+
+@require_safe
+@never_cache
 def job_detail(request, pk):
     """"Checking…" until a worker has done it, then the outcome; htmx asks again every 2 s."""
     if not request.user.is_authenticated:
