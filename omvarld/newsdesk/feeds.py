@@ -15,6 +15,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from omvarld.core.models import Entity, MainCategory, Theme
+from omvarld.lib.links import safe_link
 from omvarld.lib.xmltext import clean_value
 from omvarld.newsdesk import queries
 
@@ -110,8 +111,8 @@ class NoticeFeed(Feed):
             parts.append(linebreaks(escape(item.summary)))
         if item.commentary:
             parts.append(f"<p><strong>{escape(_('Commentary'))}:</strong></p>" + linebreaks(escape(item.commentary)))
-        if item.url:
-            parts.append(f'<p><a href="{escape(item.url)}">{escape(item.source_name or item.url)}</a></p>')
+        if safe_link(item.url):
+            parts.append(f'<p><a href="{escape(safe_link(item.url))}">{escape(item.source_name or item.url)}</a></p>')
         return "".join(parts) or escape(item.title)
 
     def item_pubdate(self, item):
