@@ -153,6 +153,9 @@ def import_site(data: dict) -> dict[str, int]:
                 for label in MODELS:
                     rows = [{"model": label, "pk": r["pk"], "fields": r["fields"]} for r in records.get(label, [])]
                     for obj in serializers.deserialize("python", rows):
+                        # Field by field first, so a value the database would refuse (too long)
+                        # is reported by name rather than as a database error.
+                        _validate(obj.object, fields_only=True)
                         obj.save()
                         loaded.append(obj.object)
             connection.check_constraints()
@@ -169,9 +172,12 @@ def import_site(data: dict) -> dict[str, int]:
     return {label: len(rows) for label, rows in records.items()}
 
 
-def _validate(obj) -> None:
+def _validate(obj, *, fields_only: bool = False) -> None:
     try:
-        obj.full_clean()
+        if fields_only:
+            obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.is_relation])
+        else:
+            obj.full_clean()
     except ValidationError as e:
         problems = "; ".join(f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in e.message_dict.items())
         raise ImportRefused(f"{obj._meta.label_lower} {obj.pk}: {problems}. Nothing was changed.") from None
@@ -188,6 +194,7 @@ def _load_users(rows: list[dict]) -> list:
             raise ValueError(f"unknown user fields {sorted(unknown)}")
         user = User(pk=row["pk"], **{k: User._meta.get_field(k).to_python(v) for k, v in fields.items()})
         user.set_unusable_password()  # exports carry no secrets; users sign in by link or reset
+        _validate(user, fields_only=True)
         user.save()
         users.append(user)
         if role:
