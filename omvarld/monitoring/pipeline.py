@@ -267,7 +267,7 @@ def store(source, items: list[Prepared], *, now=None) -> int:
             rows.append(Entry(
                 source=source, guid=i.guid, url=i.url, title=clean_xml_text(i.title),
                 summary_html=clean_xml_text(i.summary_html), text=clean_xml_text(i.text),
-                full_text=clean_xml_text(i.full_text), language=i.language, published_at=i.published, fetched_at=now,
+                full_text=i.full_text, language=i.language, published_at=i.published, fetched_at=now,
                 content_hash=i.content_hash, simhash=T.to_signed64(sh), band0=b0, band1=b1, band2=b2, band3=b3, band4=b4,
                 relevance=i.relevance,
             ))
