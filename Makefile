@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres bench venv static messages clean
+.PHONY: run test test-sqlite test-postgres bench venv static messages clean lock audit
 
 # Front-end libraries come from npm (frontend/package-lock.json) and are copied into
 # omvarld/static/vendor; the site serves them itself.
@@ -16,11 +16,23 @@ $(STATIC_STAMP): frontend/package-lock.json scripts/build-static
 
 static: $(STATIC_STAMP)
 
-$(STAMP): pyproject.toml
+# Python dependencies come from requirements.lock (exact versions with hashes, from pyproject.toml:
+# `make lock`); the project itself is then installed on top without resolving anything again.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.12 -o requirements.lock
+
+# Known vulnerabilities in the locked dependencies (needs a vulnerability database on the network).
+audit: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-audit
+	$(BIN)/pip-audit --strict -r requirements.lock --require-hashes --disable-pip --progress-spinner off
 
 venv: $(STAMP)
 

@@ -20,10 +20,11 @@ DATA_DIR = Path(envstr("OMVARLD_DATA_DIR", "var", "Folder for the SQLite databas
 DEBUG = envbool("DEBUG", False, "Show detailed error pages; never in production")
 _INSECURE_KEY = "insecure-development-key-change-me"
 SECRET_KEY = envsecret("SECRET_KEY", _INSECURE_KEY, "Signs sessions, sign-in links and unsubscribe tokens")
-if envbool("OMVARLD_PRODUCTION", False, "Refuse to start with an unsafe configuration (weak SECRET_KEY, DEBUG on)"):
-    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32:
+PRODUCTION = envbool("OMVARLD_PRODUCTION", False, "Refuse to start with an unsafe configuration: weak SECRET_KEY, DEBUG on, ALLOWED_HOSTS=*, an http:// SITE_URL, loopback fetching, insecure cookies; turns HTTPS redirect and HSTS on")
+if PRODUCTION:
+    if SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured(
-            "SECRET_KEY is missing or weak: set it to a random string of at least 32 characters, "
+            "SECRET_KEY is missing or weak: set it to a random string of at least 50 characters, "
             "e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
         )
     if DEBUG:
@@ -41,14 +42,22 @@ SITE_URL = (envstr("SITE_URL", "", "The site's public address, used in emails, f
 SITE_NAME = envstr("SITE_NAME", "Omvärld", "Name shown in the header, emails and feeds (set per programme)")
 if PROGRAMME and not os.environ.get("SITE_NAME"):
     SITE_NAME = PROGRAMME["name"]
-WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of gunicorn worker processes for `omvarld serve`")
+WEB_WORKERS = envint("WEB_WORKERS", 2, "Number of web server worker processes for `omvarld serve`")
+WEB_THREADS = envint("WEB_THREADS", 8, "Python threads per web server process that run requests (`omvarld serve`)")
+WEB_HEADER_TIMEOUT = envint("WEB_HEADER_TIMEOUT", 10, "Seconds a client has to send its request headers before `omvarld serve` closes the connection")
 
 # The "what's new" window (MISSION M6): items added or updated within it are flagged.
 NEW_DAYS = envint("OMVARLD_NEW_DAYS", 30, "Days an added or updated item stays flagged new/updated")
 # Sign-in (MISSION X2): emailed links expire and work once; failed tries are limited per user name.
 SIGNIN_LINK_MINUTES = envint("OMVARLD_SIGNIN_LINK_MINUTES", 30, "Minutes an emailed sign-in link stays valid")
 INVITE_DAYS = envint("OMVARLD_INVITE_DAYS", 7, "Days the sign-in link in an invitation stays valid")
-SIGNIN_MAX_FAILURES = envint("OMVARLD_SIGNIN_MAX_FAILURES", 5, "Failed sign-ins per user name within 15 minutes before further tries are refused")
+SIGNIN_MAX_FAILURES = envint("OMVARLD_SIGNIN_MAX_FAILURES", 5, "Failed sign-ins for one user name from one client address within 15 minutes before that address's further tries are refused")
+SIGNIN_MAX_ACCOUNT_FAILURES = envint("OMVARLD_SIGNIN_MAX_ACCOUNT_FAILURES", 50, "Failed sign-ins for one user name from all addresses within 15 minutes before password sign-in to it pauses (a link by email still works)")
+TRUSTED_PROXIES = envint("OMVARLD_TRUSTED_PROXIES", 0, "Reverse proxies in front of the site that append to X-Forwarded-For; the client address is read behind that many (0: the connection's address)")
+# Four eyes (#18): "auto" requires a second editor to accept a suggestion once there are two editors.
+FOUR_EYES = envstr("OMVARLD_FOUR_EYES", "auto", "An editor may not accept their own suggestion: true, false, or auto (on when at least two editors or administrators are active)").strip().lower()
+if FOUR_EYES not in ("auto", "true", "false"):
+    raise ImproperlyConfigured(f"OMVARLD_FOUR_EYES must be auto, true or false, not {FOUR_EYES!r}")
 # Tests point fetching at a local server; production must never reach loopback or private ranges.
 DIGEST_PLAN_INTERVAL = envint("OMVARLD_DIGEST_PLAN_INTERVAL", 60, "Seconds between a worker's passes that plan due digests and queue their sending")
 FETCH_ALLOW_LOOPBACK = envbool("OMVARLD_FETCH_ALLOW_LOOPBACK", False, "Allow fetching from 127.0.0.1 (tests only)")
@@ -60,6 +69,10 @@ FETCH_CONCURRENCY = envint("OMVARLD_FETCH_CONCURRENCY", 8, "Fetches one worker r
 FETCH_PER_HOST = envint("OMVARLD_FETCH_PER_HOST", 1, "Fetches from one host (host:port) at the same time, across all workers")
 FETCH_HOST_DELAY_MS = envint("OMVARLD_FETCH_HOST_DELAY_MS", 1000, "Pause between two fetches from the same host in one worker, in milliseconds")
 FETCH_MAX_ERRORS = envint("OMVARLD_FETCH_MAX_ERRORS", 10, "Failed fetches in a row after which a source is paused")
+# Workers (omvarld.runtime): heartbeats, and when a worker counts as gone (#18).
+HEARTBEAT_SECONDS = envint("OMVARLD_HEARTBEAT_SECONDS", 10, "Seconds between a worker's heartbeats")
+HEARTBEAT_STALE = envint("OMVARLD_HEARTBEAT_STALE", 60, "Seconds without a heartbeat after which a worker counts as gone and its claims are released")
+HEALTH_MAX_QUEUE_AGE = envint("OMVARLD_HEALTH_MAX_QUEUE_AGE", 600, "Seconds the oldest waiting task may wait before /health/ answers 503")
 FETCH_FULLTEXT_PER_FETCH = envint("OMVARLD_FETCH_FULLTEXT", 5, "Teaser entries per fetch whose full article text is fetched and extracted (0: none)")
 OPML_MAX_OUTLINES = envint("OMVARLD_OPML_MAX_OUTLINES", 2000, "Most outlines (feeds and folders) an imported OPML list may have; a longer list is refused whole")
 
@@ -94,12 +107,14 @@ INSTALLED_APPS = [
     "omvarld.surveys",
     "omvarld.programmes",
     "omvarld.outbox",
+    "omvarld.runtime",
 ]
 
 MIDDLEWARE = [
     # Counts page views (omvarld.analytics); stays first, outside any page cache.
     "omvarld.analytics.middleware.AnalyticsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "omvarld.api.middleware.ApiEnvelopeMiddleware",
     "omvarld.api.http_cache.CachedAnswersMiddleware",
@@ -249,6 +264,46 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only")
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- Hardening (#18) ------------------------------------------------------------------------------
+# Content-Security-Policy on every page: scripts and styles only from the site's own static files
+# (no inline script, no style="" in pages); json_script data blocks are not executed, so they pass.
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+SECURE_SSL_REDIRECT = envbool("OMVARLD_HTTPS_REDIRECT", PRODUCTION, "Redirect plain-HTTP requests to HTTPS (default: on when OMVARLD_PRODUCTION is on)")
+SECURE_HSTS_SECONDS = envint("OMVARLD_HSTS_SECONDS", 31536000 if PRODUCTION else 0, "Strict-Transport-Security max-age in seconds; 0 sends none (default: one year when OMVARLD_PRODUCTION is on)")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("OMVARLD_HSTS_SUBDOMAINS", PRODUCTION, "Strict-Transport-Security covers subdomains too (default: on when OMVARLD_PRODUCTION is on)")
+SECURE_HSTS_PRELOAD = envbool("OMVARLD_HSTS_PRELOAD", PRODUCTION, "Strict-Transport-Security asks for browser preloading (default: on when OMVARLD_PRODUCTION is on)")
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+if TRUSTED_PROXIES:
+    # The proxy terminates TLS and says so; only believed when a proxy is configured.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
+    _unsafe = []
+    if "*" in ALLOWED_HOSTS or any(h.startswith(".") and h.count(".") < 2 for h in ALLOWED_HOSTS):
+        _unsafe.append("ALLOWED_HOSTS must name the site's hosts, not * (any host)")
+    if not SITE_URL.startswith("https://"):
+        _unsafe.append(f"SITE_URL must be an https:// address, not {SITE_URL!r}")
+    if FETCH_ALLOW_LOOPBACK:
+        _unsafe.append("OMVARLD_FETCH_ALLOW_LOOPBACK must be off: fetching from loopback is for tests only")
+    if not SESSION_COOKIE_SECURE:
+        _unsafe.append("SESSION_COOKIE_SECURE must be on: session and CSRF cookies only over HTTPS")
+    if _unsafe:
+        raise ImproperlyConfigured("OMVARLD_PRODUCTION is on but the configuration is unsafe: " + "; ".join(_unsafe) + ".")
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,7 @@ urlpatterns = [
     path("surveys/", include("omvarld.surveys.urls")),
     path("programme/", include("omvarld.programmes.urls")),
     path("outbox/", include("omvarld.outbox.urls")),
+    path("", include("omvarld.runtime.urls")),
     path("", include("omvarld.catalogue.urls")),
 ]
 

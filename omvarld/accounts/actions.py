@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,26 +19,32 @@ from omvarld.accounts.roles import MANAGE_USERS, assign_role, can
 
 User = get_user_model()
 
-# Guessing is slowed per user name and, more loosely, per address (one office shares an address).
+# Guessing is slowed per (address, user name) and, more loosely, per user name from anywhere. No
+# limit is per address alone: failures with made-up names from an office's shared address must not
+# lock its real users out (#18). Counting is by the same normalised name that authenticates.
 WINDOW = dt.timedelta(minutes=15)
-PER_IP_FACTOR = 4
 
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def normalise_name(username: str) -> str:
+    """The user name as sign-in compares it (NFKC, no surrounding space), case-folded for counting."""
+    return unicodedata.normalize("NFKC", username or "").strip().casefold()[:254]
+
+
 def is_rate_limited(*, kind: str, username: str, ip: str | None, now=None) -> bool:
     now = now or timezone.now()
-    recent = SignInAttempt.objects.filter(kind=kind, succeeded=False, at__gte=now - WINDOW)
-    limit = settings.SIGNIN_MAX_FAILURES
-    if recent.filter(username=username.casefold()).count() >= limit:
+    name = normalise_name(username)
+    recent = SignInAttempt.objects.filter(kind=kind, succeeded=False, at__gte=now - WINDOW, username=name)
+    if ip and recent.filter(ip=ip).count() >= settings.SIGNIN_MAX_FAILURES:
         return True
-    return bool(ip) and recent.filter(ip=ip).count() >= limit * PER_IP_FACTOR
+    return recent.count() >= settings.SIGNIN_MAX_ACCOUNT_FAILURES
 
 
 def record_attempt(*, kind: str, username: str, ip: str | None, succeeded: bool) -> None:
-    SignInAttempt.objects.create(kind=kind, username=username.casefold()[:254], ip=ip or None, succeeded=succeeded)
+    SignInAttempt.objects.create(kind=kind, username=normalise_name(username), ip=ip or None, succeeded=succeeded)
     # Old attempts say nothing about guessing now; keep the table small.
     SignInAttempt.objects.filter(at__lt=timezone.now() - WINDOW * 8).delete()
 

@@ -13,12 +13,13 @@ from omvarld.accounts import actions
 from omvarld.accounts.forms import InviteForm, LinkRequestForm, RoleForm
 from omvarld.accounts.models import SignInAttempt
 from omvarld.accounts.roles import MANAGE_USERS, ROLE_LABELS, get_for_user, require, role_of
+from omvarld.lib.client import client_ip
 
 User = get_user_model()
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def _next_url(request) -> str:

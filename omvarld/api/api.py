@@ -35,6 +35,7 @@ from omvarld.api.schemas import (
     SuggestionCreated,
     SuggestionIn,
     ThemeList,
+    CheckAccepted,
     TipCreated,
     TipIn,
 )
@@ -209,15 +210,25 @@ def list_themes(request, filters: Query[Paging]):
     return listing(rows, nxt, filters.limit, theme_out)
 
 
-@api.post("/tips", auth=TokenAuth(), response={201: TipCreated, 400: ErrorEnvelope, 401: ErrorEnvelope}, tags=["write"], summary="Send a tip to the editors' inbox")
+@api.post("/tips", auth=TokenAuth(), response={202: CheckAccepted, 400: ErrorEnvelope, 401: ErrorEnvelope}, tags=["write"], summary="Send a tip to the editors' inbox (checked by a worker)")
 def post_tip(request, payload: TipIn):
-    from omvarld.newsdesk import tips
+    """The link is read by a background worker, not by this request (#18): the answer is 202 with
+    the queued check; a link that turns out not to be a web page is dropped then."""
+    from omvarld.lib.fetch import FetchError, check_url
+    from omvarld.monitoring.errors import describe
+    from omvarld.newsdesk.tasks import check_tip_task
+    from omvarld.runtime import jobs
 
     try:
-        tip = tips.submit_tip(user=request.auth, url=payload.url, note=payload.note)
-    except tips.TipRefused as refused:
-        raise ApiError("tip_refused", refused.message, parameter="url") from None
-    return Status(201, {"ok": True, "data": {"id": tip.pk, "url": tip.url, "title": tip.title}})
+        check_url(payload.url.strip())
+    except FetchError as exc:
+        raise ApiError("tip_refused", describe(exc.key, exc.params), parameter="url") from None
+    job = jobs.start(kind="tip", user=request.auth, task=check_tip_task, params={"url": payload.url.strip(), "note": payload.note})
+    return Status(202, {"ok": True, "data": check_out(job)})
+
+
+def check_out(job) -> dict:
+    return {"id": job.pk, "kind": job.kind, "state": job.state, "message": job.message}
 
 
 @api.post("/suggestions", auth=TokenAuth(), response={201: SuggestionCreated, 400: ErrorEnvelope, 401: ErrorEnvelope, 403: ErrorEnvelope}, tags=["write"], summary="Suggest a new item for the map (to the editors' review queue)")

@@ -169,6 +169,20 @@ class TipCreated(Schema):
     data: TipOut
 
 
+class CheckOut(Schema):
+    """A queued check: a worker reads the link soon after."""
+
+    id: int
+    kind: str
+    state: str = Field(description="pending, done or failed")
+    message: str
+
+
+class CheckAccepted(Schema):
+    ok: Literal[True]
+    data: CheckOut
+
+
 class SuggestionIn(Schema):
     """A suggested new item for the map; it lands in the editors' review queue."""
 

@@ -1,10 +1,11 @@
 """Keep the search index in step with edits made anywhere (admin, editorial views, imports)."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from omvarld.core import indexing, stats
 from omvarld.core.models import Entity, EntitySection, Item, Placement
+from omvarld.lib.xmltext import clean_instance
 
 
 @receiver(post_save, sender=Entity)
@@ -53,3 +54,9 @@ def _item_deleted(sender, instance, **kwargs):
     from omvarld.core import search
 
     search.remove_document("item", instance.pk)
+
+
+@receiver(pre_save)
+def _clean_text(sender, instance, raw=False, **kwargs):
+    """Every model's text is cleaned of characters XML 1.0 forbids before it is stored (#18)."""
+    clean_instance(instance)

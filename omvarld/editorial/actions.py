@@ -7,6 +7,7 @@ these; nothing else writes editorial state.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +31,32 @@ class StaleEdit(Exception):
 
 class NotAllowed(Exception):
     """The record is not in a state that allows this step (e.g. deciding on a closed suggestion)."""
+
+
+class NeedsSecondEditor(NotAllowed):
+    """Four eyes: the editor wrote this suggestion, so another editor must accept it."""
+
+
+def four_eyes_on() -> bool:
+    """Whether an editor's own suggestion needs a second editor (``OMVARLD_FOUR_EYES``)."""
+    if settings.FOUR_EYES != "auto":
+        return settings.FOUR_EYES == "true"
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    from omvarld.accounts.roles import ADMIN, EDITOR
+
+    reviewers = get_user_model().objects.filter(is_active=True).filter(Q(is_superuser=True) | Q(groups__name__in=[EDITOR, ADMIN]))
+    return reviewers.distinct().count() >= 2
+
+
+def needs_second_editor(editor, suggestion: Suggestion) -> bool:
+    return suggestion.author_id == getattr(editor, "pk", None) and four_eyes_on()
+
+
+def _check_four_eyes(editor, suggestion: Suggestion) -> None:
+    if needs_second_editor(editor, suggestion):
+        raise NeedsSecondEditor("another editor must accept this suggestion")
 
 
 def _require(user, capability: str) -> None:
@@ -193,6 +220,7 @@ def reject_suggestion(*, editor, suggestion: Suggestion, reason: str) -> Suggest
 def accept_suggestion_as_item(*, editor, suggestion: Suggestion, values: dict, themes, keywords, placements,
                               version: str | None = None) -> Item:
     """Create (or, for an update, change) the item as the editor shaped it, and publish it."""
+    _check_four_eyes(editor, suggestion)
     if not suggestion.is_open:
         raise NotAllowed("the suggestion has been decided")
     comment = _("From suggestion #%(id)s by %(author)s") % {"id": suggestion.pk, "author": suggestion.author.get_username()}
@@ -212,6 +240,7 @@ def accept_suggestion_as_item(*, editor, suggestion: Suggestion, values: dict, t
 def accept_suggestion_as_entity(*, editor, suggestion: Suggestion, form) -> Entity:
     """Create the entity from the editor's form (a bound, valid ``EntityForm``)."""
     _require(editor, REVIEW)
+    _check_four_eyes(editor, suggestion)
     if not suggestion.is_open:
         raise NotAllowed("the suggestion has been decided")
     comment = _("From suggestion #%(id)s by %(author)s") % {"id": suggestion.pk, "author": suggestion.author.get_username()}

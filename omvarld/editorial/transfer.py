@@ -4,6 +4,11 @@ An export holds the taxonomy, entities, items, suggestions, the revision history
 (without passwords or sign-in links), with a format name, a version and a checksum. Importing
 checks all of that before writing anything, loads into an empty database in one transaction,
 and so either loads everything or changes nothing.
+
+The checksum has no secret, so it only tells damage, not tampering (#18): every record is also
+checked by the models' own validation (choices, lengths, foreign keys, uniqueness), the header's
+counts must match the records, and a key given twice (in a JSON object, or a primary key within
+one kind of record) refuses the file.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.core.management.color import no_style
 from django.core.serializers.base import DeserializationError
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
@@ -90,7 +96,9 @@ def write_export(stream) -> dict:
 def read_export(text: str) -> dict:
     """Parse and check an export file; raise ImportRefused with a clear reason if it is not one."""
     try:
-        data = json.loads(text)
+        data = json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as e:
+        raise ImportRefused(f"The file gives the key {e.key!r} twice in one object; it was not written by Omvärld's export.") from None
     except ValueError as e:
         raise ImportRefused(f"The file is not valid JSON (damaged or cut short?): {e}") from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -106,9 +114,36 @@ def read_export(text: str) -> dict:
     for label, rows in records.items():
         if not isinstance(rows, list) or not all(isinstance(r, dict) and "pk" in r and isinstance(r.get("fields"), dict) for r in rows):
             raise ImportRefused(f"The records of {label} are malformed.")
+    for label, rows in records.items():
+        seen = set()
+        for r in rows:
+            key = json.dumps(r["pk"])
+            if key in seen:
+                raise ImportRefused(f"The records of {label} give the key {r['pk']!r} twice.")
+            seen.add(key)
+    counts = data.get("counts")
+    if not isinstance(counts, dict) or set(counts) != set(records) or any(
+        counts[label] != len(rows) for label, rows in records.items()
+    ):
+        raise ImportRefused("The header's counts do not match the records in the file (records added or removed?).")
     if data.get("checksum") != _checksum(records):
         raise ImportRefused("The checksum does not match: the file was changed or damaged after it was exported.")
     return data
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key):
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs):
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
 
 
 def _content_present() -> list[str]:
@@ -124,22 +159,45 @@ def import_site(data: dict) -> dict[str, int]:
     records = data["records"]
     try:
         with transaction.atomic(), indexing.paused(), revisions.paused():
+            loaded = []
             with connection.constraint_checks_disabled():
-                _load_users(records.get("auth.user", []))
+                loaded += _load_users(records.get("auth.user", []))
                 for label in MODELS:
                     rows = [{"model": label, "pk": r["pk"], "fields": r["fields"]} for r in records.get(label, [])]
                     for obj in serializers.deserialize("python", rows):
+                        # Field by field first, so a value the database would refuse (too long)
+                        # is reported by name rather than as a database error.
+                        _validate(obj.object, fields_only=True)
                         obj.save()
+                        loaded.append(obj.object)
             connection.check_constraints()
+            # Everything is in place now, so references in any order resolve: check each record
+            # as a form would (choices, lengths, formats, foreign keys, uniqueness).
+            for obj in loaded:
+                _validate(obj)
             _reset_sequences()
+    except ImportRefused:
+        raise
     except (DeserializationError, IntegrityError, DatabaseError, ValueError, TypeError, KeyError, LookupError) as e:
         raise ImportRefused(f"The export could not be loaded, so nothing was changed: {e}") from None
     indexing.reindex_all()
     return {label: len(rows) for label, rows in records.items()}
 
 
-def _load_users(rows: list[dict]) -> None:
+def _validate(obj, *, fields_only: bool = False) -> None:
+    try:
+        if fields_only:
+            obj.clean_fields(exclude=[f.name for f in obj._meta.concrete_fields if f.is_relation])
+        else:
+            obj.full_clean()
+    except ValidationError as e:
+        problems = "; ".join(f"{field}: {' '.join(str(m) for m in messages)}" for field, messages in e.message_dict.items())
+        raise ImportRefused(f"{obj._meta.label_lower} {obj.pk}: {problems}. Nothing was changed.") from None
+
+
+def _load_users(rows: list[dict]) -> list:
     User = get_user_model()
+    users = []
     for row in rows:
         fields = dict(row["fields"])
         role = fields.pop("role", "")
@@ -148,11 +206,14 @@ def _load_users(rows: list[dict]) -> None:
             raise ValueError(f"unknown user fields {sorted(unknown)}")
         user = User(pk=row["pk"], **{k: User._meta.get_field(k).to_python(v) for k, v in fields.items()})
         user.set_unusable_password()  # exports carry no secrets; users sign in by link or reset
+        _validate(user, fields_only=True)
         user.save()
+        users.append(user)
         if role:
             if role not in ROLES:
                 raise ValueError(f"unknown role {role!r}")
             assign_role(user, role)
+    return users
 
 
 def _reset_sequences() -> None:

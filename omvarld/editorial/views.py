@@ -121,6 +121,7 @@ def _review_page(request, suggestion, *, form=None, comment_form=None, reason_fo
         "suggestion": suggestion, "answers": _answers(suggestion), "events": list(suggestion.events.select_related("actor")),
         "form": form, "comment_form": comment_form or CommentForm(), "reason_form": reason_form or ReasonForm(),
         "is_entity": suggestion.kind == Suggestion.Kind.NEW_ENTITY,
+        "needs_second_editor": actions.needs_second_editor(request.user, suggestion),
     }, status=status)
 
 
@@ -140,6 +141,9 @@ def accept(request, pk):
     if not suggestion.is_open:
         messages.error(request, _("This suggestion has already been decided."))
         return redirect("editorial:review", pk=pk)
+    if actions.needs_second_editor(request.user, suggestion):
+        messages.error(request, _("You made this suggestion, so another editor must accept it."))
+        return _review_page(request, suggestion, status=403)
     if suggestion.kind == Suggestion.Kind.NEW_ENTITY:
         form = EntityForm(request.POST, prefix="entity")
         if not form.is_valid():

@@ -16,6 +16,25 @@ class SourceForm(forms.Form):
     entities = forms.ModelMultipleChoiceField(label=_("Entities it covers"), queryset=Entity.objects.alive(), required=False)
     priority = forms.TypedChoiceField(label=_("Priority"), choices=Source.Priority.choices, coerce=int, initial=Source.Priority.NORMAL)
 
+    def clean(self):
+        """What can be told without the network is told at once; the rest by the worker (#18)."""
+        from omvarld.lib.fetch import FetchError, check_url
+        from omvarld.monitoring import actions
+        from omvarld.monitoring.errors import describe
+
+        data = super().clean()
+        if data.get("url"):
+            try:
+                check_url(data["url"].strip())
+            except FetchError as exc:
+                self.add_error("url", describe(exc.key, exc.params))
+        if data.get("kind") == "webpage" and data.get("css_selector"):
+            try:
+                actions._check_selector(data["css_selector"])
+            except actions.SourceError as exc:
+                self.add_error("css_selector", describe(exc.key, exc.params))
+        return data
+
 
 class OPMLImportForm(forms.Form):
     file = forms.FileField(label=_("OPML file"))

@@ -24,6 +24,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from omvarld.monitoring import text as T
+from omvarld.lib.xmltext import clean_xml_text
 from omvarld.monitoring.sources.base import Candidate
 from omvarld.monitoring.tagging import EntityMatcher, Tag, ThemeMatcher, default_theme_terms
 
@@ -289,7 +290,8 @@ def store(source, items: list[Prepared], *, now=None) -> int:
             sh = i.simhash
             b0, b1, b2, b3, b4 = T.bands(sh)
             rows.append(Entry(
-                source=source, guid=i.guid, url=i.url, title=i.title, summary_html=i.summary_html, text=i.text,
+                source=source, guid=i.guid, url=i.url, title=clean_xml_text(i.title),
+                summary_html=clean_xml_text(i.summary_html), text=clean_xml_text(i.text),
                 full_text=i.full_text, language=i.language, published_at=i.published, fetched_at=now,
                 content_hash=i.content_hash, simhash=T.to_signed64(sh), band0=b0, band1=b1, band2=b2, band3=b3, band4=b4,
                 relevance=i.relevance,

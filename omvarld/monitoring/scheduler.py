@@ -3,7 +3,8 @@
 A worker claims a source with a conditional UPDATE ("only if nobody holds an unexpired claim")
 and fetches it only when that UPDATE changed exactly one row. This works the same on SQLite and
 PostgreSQL, so several workers on several machines never fetch one source twice at once. A claim
-expires after ``CLAIM_SECONDS``, so a crashed worker's sources come back.
+is released as soon as its worker's heartbeat goes stale (``omvarld.runtime.heartbeat``), and in
+any case expires after ``CLAIM_SECONDS``.
 
 Politeness: at most ``per_host`` fetches of one host at a time (counting other workers' claims),
 and ``host_delay`` seconds between two fetches of one host by this worker.
@@ -59,6 +60,11 @@ def claim_source(source_id: int, worker_id: str, *, now=None, due_only: bool = T
         .update(claimed_by=worker_id, claimed_until=now + dt.timedelta(seconds=CLAIM_SECONDS))
     )
     return won == 1
+
+
+def release_claims(worker_ids: list[str]) -> int:
+    """Free the sources held by workers that are gone (their heartbeat went stale, #18)."""
+    return Source.objects.filter(claimed_by__in=worker_ids).update(claimed_by="", claimed_until=None)
 
 
 class Scheduler:

@@ -71,11 +71,13 @@ def canonical_url(url: str) -> str:
     url = (url or "").strip()
     if not url:
         return ""
+    # A lone surrogate (from a broken decoder) cannot be encoded; it becomes U+FFFD (found by #18's fuzzing).
+    url = url.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     try:
         parts = urlsplit(url)
     except ValueError:
         return url
-    if parts.scheme.lower() not in ("http", "https"):
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc.strip():
         return ""
     query = [
         (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
@@ -86,7 +88,7 @@ def canonical_url(url: str) -> str:
         netloc = netloc[:-3]
     elif netloc.endswith(":443") and parts.scheme.lower() == "https":
         netloc = netloc[:-4]
-    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query, doseq=True), ""))
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", urlencode(query, doseq=True), "")).strip()
 
 
 # --- language --------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.contrib.auth.views import redirect_to_login
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,7 +15,8 @@ from omvarld.monitoring.errors import describe
 from omvarld.monitoring.forms import OPMLImportForm, SourceForm
 from omvarld.monitoring.models import Source
 from omvarld.monitoring.opml import MAX_BYTES
-from omvarld.monitoring.tasks import fetch_source_task
+from omvarld.monitoring.tasks import add_source_task, fetch_source_task
+from omvarld.runtime import jobs
 
 
 def editor_required(view):
@@ -38,29 +40,34 @@ def _source_for_editor(request, pk) -> Source:
 
 @editor_required
 def source_list(request):
-    return render(request, "monitoring/source_list.html", {"sources": queries.source_list()})
+    from omvarld.runtime import heartbeat
+
+    return render(request, "monitoring/source_list.html", {"sources": queries.source_list(), "workers": heartbeat.status()})
 
 
 @editor_required
 def source_add(request):
     form = SourceForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        # Finding and reading the feed is a worker's job, never this request's (#18).
         d = form.cleaned_data
-        try:
-            source = actions.add_source(url=d["url"], kind=d["kind"], user=request.user, title=d["title"],
-                                        css_selector=d["css_selector"], entities=d["entities"], priority=d["priority"])
-        except actions.SourceError as exc:
-            form.add_error("url", describe(exc.key, exc.params))
-        else:
-            messages.success(request, _("Source added. It will be fetched shortly."))
-            return redirect("monitoring:source", source.pk)
-    return render(request, "monitoring/source_add.html", {"form": form})
+        job = jobs.start(kind="source", user=request.user, task=add_source_task, params={
+            "url": d["url"], "kind": d["kind"], "title": d["title"], "css_selector": d["css_selector"],
+            "entities": [e.pk for e in d["entities"]], "priority": d["priority"], "language": get_language(),
+        })
+        return redirect("runtime:job", job.pk)
+    elif request.method == "POST":
+        status = 400
+    return render(request, "monitoring/source_add.html", {"form": form}, status=status)
 
 
 @editor_required
 def source_detail(request, pk):
+    from omvarld.runtime import heartbeat
+
     health = queries.source_health(_source_for_editor(request, pk))
-    return render(request, "monitoring/source_detail.html", {"health": health, "source": health.source})
+    return render(request, "monitoring/source_detail.html", {"health": health, "source": health.source, "workers": heartbeat.status()})
 
 
 @editor_required

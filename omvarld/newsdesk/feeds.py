@@ -10,18 +10,47 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.functional import Promise
 from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from omvarld.core.models import Entity, MainCategory, Theme
+from omvarld.lib.links import safe_link
+from omvarld.lib.xmltext import clean_value
 from omvarld.newsdesk import queries
 
 FEED_LENGTH = 30
 SCOPES = {"theme": Theme, "entity": Entity, "category": MainCategory}
 
 
+class _CleanFeedMixin:
+    """Drops characters XML 1.0 forbids from every value, so no stored record can break a feed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_clean(args), **{k: _clean(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_clean(args), **{k: _clean(v) for k, v in kwargs.items()})
+
+
+def _clean(value):
+    if isinstance(value, Promise):
+        value = str(value)
+    elif isinstance(value, (list, tuple)):
+        return type(value)(_clean(v) for v in value)
+    return clean_value(value)
+
+
+class CleanAtom1Feed(_CleanFeedMixin, Atom1Feed):
+    pass
+
+
+class CleanRss201rev2Feed(_CleanFeedMixin, Rss201rev2Feed):
+    pass
+
+
 class NoticeFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = CleanAtom1Feed
     language = "sv"
 
     def get_object(self, request, scope=None, slug=None):
@@ -53,7 +82,7 @@ class NoticeFeed(Feed):
         return absolute(self._path(obj))
 
     def _path(self, obj):
-        name = "newsdesk:feed-rss" if self.feed_type is Rss201rev2Feed else "newsdesk:feed-atom"
+        name = "newsdesk:feed-rss" if issubclass(self.feed_type, Rss201rev2Feed) else "newsdesk:feed-atom"
         if obj is None:
             return reverse(name)
         return reverse(name + "-scoped", args=[next(iter(self._scope(obj))), obj.slug])
@@ -82,8 +111,8 @@ class NoticeFeed(Feed):
             parts.append(linebreaks(escape(item.summary)))
         if item.commentary:
             parts.append(f"<p><strong>{escape(_('Commentary'))}:</strong></p>" + linebreaks(escape(item.commentary)))
-        if item.url:
-            parts.append(f'<p><a href="{escape(item.url)}">{escape(item.source_name or item.url)}</a></p>')
+        if safe_link(item.url):
+            parts.append(f'<p><a href="{escape(safe_link(item.url))}">{escape(item.source_name or item.url)}</a></p>')
         return "".join(parts) or escape(item.title)
 
     def item_pubdate(self, item):
@@ -97,7 +126,7 @@ class NoticeFeed(Feed):
 
 
 class NoticeRssFeed(NoticeFeed):
-    feed_type = Rss201rev2Feed
+    feed_type = CleanRss201rev2Feed
 
 
 def absolute(path: str) -> str:

@@ -9,13 +9,14 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from omvarld.core.models import Entity, Theme
 from omvarld.monitoring import actions as monitoring
 from omvarld.monitoring.models import Entry, Source
-from omvarld.newsdesk import inbox, tips
+from omvarld.newsdesk import inbox
 from omvarld.newsdesk.forms import TipForm
 from omvarld.newsdesk.views import editor_required
 
@@ -101,14 +102,15 @@ def tip_new(request):
     form = TipForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            tips.submit_tip(user=request.user, url=form.cleaned_data["url"], note=form.cleaned_data["note"])
-        except tips.TipRefused as refused:
-            form.add_error("url", refused.message)
-            status = 400
-        else:
-            messages.success(request, _("Thank you! Your tip is in the editors' inbox."))
-            return redirect(next_url or "newsdesk:stream")
+        # The page is read by a worker, never by this request (#18): the sender sees "checking…".
+        from omvarld.newsdesk.tasks import check_tip_task
+        from omvarld.runtime import jobs
+
+        job = jobs.start(kind="tip", user=request.user, task=check_tip_task, params={
+            "url": form.cleaned_data["url"], "note": form.cleaned_data["note"], "next": next_url,
+            "language": get_language(),
+        })
+        return redirect("runtime:job", job.pk)
     elif request.method == "POST":
         status = 400
     return render(request, "newsdesk/tip_form.html", {"form": form, "next": next_url}, status=status)

@@ -12,7 +12,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.csp import CSP
 from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from omvarld.core.models import MainCategory, Theme
@@ -64,6 +66,7 @@ def _widget_limit(request) -> int:
 
 
 @xframe_options_exempt
+@csp_override({**settings.SECURE_CSP, "frame-ancestors": ["*"], "script-src": [CSP.NONE]})
 def widget(request):
     """The latest notices as a self-contained page for other sites to frame; no scripts."""
     notices = queries.latest_notices(_widget_limit(request), **_widget_scope(request))
@@ -103,7 +106,7 @@ def notice_new(request):
             return _publish(request, form)
     else:
         form = NoticeForm(initial=_prefill(request, entry, suggested), **options)
-    return render(request, "newsdesk/notice_form.html", {"form": form, "entry": entry})
+    return render(request, "newsdesk/notice_form.html", {"form": form, "entry": entry}, status=400 if form.errors else 200)
 
 
 def _entry_or_none(value):
@@ -175,7 +178,7 @@ def newsletter_edit(request, pk):
         actions.edit_newsletter_draft(draft=draft, user=request.user, **{k: form.cleaned_data[k] for k in ("subject", "html", "text")})
         messages.success(request, _("The newsletter draft is saved."))
         return redirect("newsdesk:newsletter", pk=draft.pk)
-    return render(request, "newsdesk/newsletter_edit.html", {"draft": draft, "form": form, "most_read": _most_read(draft)})
+    return render(request, "newsdesk/newsletter_edit.html", {"draft": draft, "form": form, "most_read": _most_read(draft)}, status=400 if form.errors else 200)
 
 
 def _most_read(draft):

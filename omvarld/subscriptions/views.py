@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from omvarld.lib import client as lib_client
 from omvarld.subscriptions import actions, bounces, queries, tokens
 from omvarld.subscriptions.forms import EraseForm, LanguageForm, RhythmForm, SubscribeForm
 
@@ -42,7 +43,7 @@ def subscribe(request):
     try:
         actions.request_subscription(
             email=data["email"], target=data["target"], rhythm=data["rhythm"], language=_language(),
-            page=data["page"] or request.path, client_ip=request.META.get("REMOTE_ADDR", ""),
+            page=data["page"] or request.path, client_ip=lib_client.client_ip(request),
         )
     except actions.Refused as refused:
         return render(request, "subscriptions/subscribe.html", {"form": form, "refused": refused.message}, status=refused.status)

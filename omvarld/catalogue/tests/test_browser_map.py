@@ -70,12 +70,12 @@ def test_visitor_walks_the_map(page, demo_map, screenshot_dir):
     expect(page.locator(".flag").first).to_be_visible()
 
     # Switch to English and back.
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("link", name="What's new")).to_be_visible()
     page.goto("/entities/amsterdam/")
     expect(page.locator("section.infocat h2").first).to_have_text("Why the city was chosen")
-    page.get_by_role("button", name="Svenska").click()
+    page.get_by_role("link", name="Svenska").click()
     expect(page.locator("html")).to_have_attribute("lang", "sv")
 
 
@@ -87,7 +87,7 @@ def test_reading_works_without_javascript(browser, live_server, demo_map):
     page.locator("#f-type").select_option("report")
     page.locator("#search-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"type=report"))
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     context.close()
 

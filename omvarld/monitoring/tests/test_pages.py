@@ -6,6 +6,7 @@ from django.urls import reverse
 from omvarld.accounts.roles import assign_role
 from omvarld.monitoring.models import Source
 from omvarld.monitoring.tests.test_sources import fetch, make_source, rss
+from omvarld.runtime.tests.utils import run_queued
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +34,25 @@ def test_add_feed_by_site_url_discovers_the_feed(client, editor, loopback, serve
     site = server.add("/", b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body>Hi</body></html>',
                       content_type="text/html")
     response = client.post(reverse("monitoring:source-add"), {"kind": "feed", "url": site, "priority": 1, "entities": [vocab["eurocities"].pk]})
+    # The request only queues the work (#18): nothing is fetched or stored until a worker runs it.
+    assert response.status_code == 302 and response["Location"].startswith("/checks/")
+    assert not Source.objects.exists()
+    assert "Checking" in client.get(response["Location"]).content.decode()
+    assert run_queued() == 1
     source = Source.objects.get()
-    assert response.status_code == 302 and source.url == feed and source.site_url == site and source.title == "Test feed"
+    assert source.url == feed and source.site_url == site and source.title == "Test feed"
     assert list(source.entities.all()) == [vocab["eurocities"]]
+    done = client.get(response["Location"]).content.decode()
+    assert "Source added" in done and reverse("monitoring:source", args=[source.pk]) in done
 
 
 def test_add_source_errors_are_plain_words(client, editor, loopback, server):
     page = server.add("/", b"<html><body>No feed here</body></html>", content_type="text/html")
     response = client.post(reverse("monitoring:source-add"), {"kind": "feed", "url": page, "priority": 2})
-    assert "No feed was found" in response.content.decode()
+    run_queued()
+    assert "No feed was found" in client.get(response["Location"]).content.decode()
     response = client.post(reverse("monitoring:source-add"), {"kind": "webpage", "url": "https://example.org/", "css_selector": "div[[", "priority": 2})
+    assert response.status_code == 400  # told at once, without the network
     assert "CSS selector is not valid" in response.content.decode()
     assert not Source.objects.exists()
 

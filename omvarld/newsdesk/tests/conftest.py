@@ -93,9 +93,11 @@ class _Pages:
         import threading
 
         pages = self.pages = {}
+        hits = self.hits = []
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):
+                hits.append(self.path)
                 status, ctype, body = pages.get(self.path, (404, "text/plain", b"not found"))
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)

@@ -29,7 +29,7 @@ def test_editor_publishes_a_notice(editor_client, mini_map):
 
 def test_unknown_entity_slug_is_refused_and_nothing_saved(editor_client, mini_map):
     response = editor_client.post("/news/notices/new/", {"title": "X", "language": "en", "commentary": "c", "entity_slugs": "atlantis"})
-    assert response.status_code == 200 and "atlantis" in response.content.decode()
+    assert response.status_code == 400 and "atlantis" in response.content.decode()  # form errors answer 400 (#18)
     assert not Item.objects.filter(title="X").exists()
 
 

@@ -1,16 +1,37 @@
-"""Members send tips; the link is fetched safely and lands in the inbox marked as a tip."""
+"""Members send tips; a worker fetches the link safely and it lands in the inbox marked as a tip.
+
+No web request fetches the link (#18): the form answers at once with a "checking…" page that
+shows the outcome once a worker has read the page.
+"""
 
 import pytest
 
 from omvarld.monitoring.models import Entry
 from omvarld.newsdesk.models import Tip
 from omvarld.newsdesk.tests.conftest import ARTICLE
+from omvarld.runtime.models import Job
+from omvarld.runtime.tests.utils import run_queued
+
+
+def _send(member_client, data):
+    response = member_client.post("/news/tips/new/", data)
+    assert response.status_code == 302 and response["Location"].startswith("/checks/"), response
+    return response["Location"]
 
 
 def test_member_sends_a_tip_that_lands_in_the_inbox(member_client, member, editor, mini_map, web, client):
     url = web.add("/story", ARTICLE)
-    response = member_client.post("/news/tips/new/", {"url": url, "note": "Relevant för Stockholm", "next": "/entities/oslo/"})
-    assert response.status_code == 302 and response["Location"] == "/entities/oslo/"
+    page = _send(member_client, {"url": url, "note": "Relevant för Stockholm", "next": "/entities/oslo/"})
+    assert web.hits == []  # the request itself fetched nothing
+    pending = member_client.get(page)
+    assert pending.status_code == 200 and "Kontrollerar" in pending.content.decode()
+    assert 'hx-trigger="every 2s"' in pending.content.decode()
+    assert not Entry.objects.exists()
+
+    assert run_queued() == 1
+    assert web.hits == ["/story"]
+    done = member_client.get(page, HTTP_HX_REQUEST="true").content.decode()
+    assert "inkorg" in done and 'href="/entities/oslo/"' in done and "hx-trigger" not in done
     entry = Entry.objects.get()
     assert entry.status == Entry.Status.TIP and "district heating" in entry.title
     tip = Tip.objects.get()
@@ -19,6 +40,7 @@ def test_member_sends_a_tip_that_lands_in_the_inbox(member_client, member, edito
     client.force_login(editor)
     html = client.get("/news/inbox/").content.decode()
     assert entry.title in html and "mats" in html and "Relevant för Stockholm" in html
+    assert client.get(page).status_code == 404  # a check is its sender's
 
 
 @pytest.mark.parametrize(
@@ -31,17 +53,19 @@ def test_member_sends_a_tip_that_lands_in_the_inbox(member_client, member, edito
 )
 def test_bad_links_are_refused_and_nothing_is_saved(member_client, mini_map, web, path, body, ctype, message):
     url = web.add(path, body, ctype, status=404 if path == "/gone" else 200)
-    response = member_client.post("/news/tips/new/", {"url": url})
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    page = _send(member_client, {"url": url})
+    run_queued()
+    assert Job.objects.get().state == Job.State.FAILED
+    assert message in member_client.get(page).content.decode()
     assert not Entry.objects.exists() and not Tip.objects.exists()
 
 
 def test_private_addresses_are_refused(member_client, mini_map, web, settings):
     url = web.add("/story", ARTICLE)
     settings.FETCH_ALLOW_LOOPBACK = False
-    response = member_client.post("/news/tips/new/", {"url": url})
-    assert response.status_code == 400 and "127.0.0.1" in response.content.decode()  # the refused address is named
+    page = _send(member_client, {"url": url})
+    run_queued()
+    assert "127.0.0.1" in member_client.get(page).content.decode()  # the refused address is named
     assert not Entry.objects.exists()
 
 
@@ -51,15 +75,33 @@ def test_unreachable_link_is_refused(member_client, mini_map, web):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    response = member_client.post("/news/tips/new/", {"url": f"http://127.0.0.1:{port}/nothing"})
-    assert response.status_code == 400 and not Entry.objects.exists()
+    _send(member_client, {"url": f"http://127.0.0.1:{port}/nothing"})
+    run_queued()
+    assert Job.objects.get().state == Job.State.FAILED and not Entry.objects.exists()
+
+
+def test_a_form_error_answers_400_and_queues_nothing(member_client, mini_map):
+    response = member_client.post("/news/tips/new/", {"url": "not a link"})
+    assert response.status_code == 400 and not Job.objects.exists()
 
 
 def test_a_second_tip_on_the_same_story_joins_the_entry(member_client, mini_map, web):
     url = web.add("/story", ARTICLE)
-    member_client.post("/news/tips/new/", {"url": url, "note": "one"})
-    member_client.post("/news/tips/new/", {"url": url, "note": "two"})
+    _send(member_client, {"url": url, "note": "one"})
+    _send(member_client, {"url": url, "note": "two"})
+    run_queued()
     assert Entry.objects.count() == 1 and Tip.objects.count() == 2
+
+
+def test_a_task_run_twice_does_the_tip_once(member_client, mini_map, web):
+    from omvarld.newsdesk.tasks import check_tip_task
+
+    url = web.add("/story", ARTICLE)
+    _send(member_client, {"url": url})
+    job = Job.objects.get()
+    run_queued()
+    assert check_tip_task.call(job.pk) == "done already"
+    assert Tip.objects.count() == 1
 
 
 def test_visitors_must_sign_in_to_tip(client, mini_map):
@@ -70,12 +112,20 @@ def test_tip_through_the_api_with_a_token(client, mini_map, web, member):
     from omvarld.api.models import APIToken
 
     raw = APIToken.issue(name="Partner", user=member)[1]
+    auth = {"content_type": "application/json", "HTTP_AUTHORIZATION": f"Bearer {raw}"}
     url = web.add("/story", ARTICLE)
-    response = client.post("/api/v1/tips", {"url": url, "note": "via API"}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert response.status_code == 201, response.content
-    assert response.json()["ok"] is True and Tip.objects.get().sender == member
-    refused = client.post("/api/v1/tips", {"url": web.add("/x.pdf", b"%PDF", "application/pdf")}, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert refused.status_code == 400 and refused.json()["error"]["parameter"] == "url"
+    response = client.post("/api/v1/tips", {"url": url, "note": "via API"}, **auth)
+    assert response.status_code == 202, response.content
+    check = response.json()["data"]
+    assert check["state"] == "pending" and web.hits == []
+    run_queued()
+    assert Job.objects.get(pk=check["id"]).state == Job.State.DONE and Tip.objects.get().sender == member
+    refused = client.post("/api/v1/tips", {"url": web.add("/x.pdf", b"%PDF", "application/pdf")}, **auth)
+    run_queued()
+    failed = Job.objects.get(pk=refused.json()["data"]["id"])
+    assert failed.state == Job.State.FAILED and "not a web page" in failed.message and Tip.objects.count() == 1
+    bad_scheme = client.post("/api/v1/tips", {"url": "ftp://example.org/x"}, **auth)
+    assert bad_scheme.status_code == 400 and bad_scheme.json()["error"]["parameter"] == "url"
     assert client.post("/api/v1/tips", {"url": url}, content_type="application/json").status_code == 401
     assert client.post("/api/v1/tips", {"url": url}, content_type="application/json", HTTP_AUTHORIZATION="Bearer omv_wrong").status_code == 401
 

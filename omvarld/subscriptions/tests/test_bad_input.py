@@ -153,3 +153,16 @@ def test_newsletter_subject_with_a_line_break_is_refused(mini_map, django_user_m
         actions.send_newsletter(subject="Hej\r\nBcc: all@example.org", html="<p>x</p>", text="x", user=editor)
     assert not Delivery.objects.exists()
     call_command("send-digests")
+
+
+def test_behind_a_trusted_proxy_the_limit_is_per_client_not_per_proxy(client, mini_map, smtp, settings):
+    # #18: every request arrives from the proxy's address; the client is in X-Forwarded-For.
+    settings.SUBSCRIPTIONS_IP_LIMIT = 2
+    settings.TRUSTED_PROXIES = 1
+    via = {"REMOTE_ADDR": "10.0.0.2"}
+    for i in range(2):
+        assert subscribe(client, f"p{i}@example.org", HTTP_X_FORWARDED_FOR="198.51.100.9", **via).status_code == 200
+    assert subscribe(client, "p9@example.org", HTTP_X_FORWARDED_FOR="198.51.100.9", **via).status_code == 429
+    # a forged left-most address does not escape the limit; another real client is not affected
+    assert subscribe(client, "p8@example.org", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.9", **via).status_code == 429
+    assert subscribe(client, "q@example.org", HTTP_X_FORWARDED_FOR="203.0.113.7", **via).status_code == 200
