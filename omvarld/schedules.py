@@ -8,6 +8,8 @@ another machine only adds capacity.
 |-------------------------|---------------------------|-------|
 | fetch due sources       | continuously, per source's own next_check_at | omvarld.monitoring.scheduler |
 | plan and queue digests  | every DIGEST_PLAN_INTERVAL seconds            | plan_and_queue_digests below |
+| trend radar table       | hourly; "what is rising" summary on Mondays   | omvarld.trends.jobs.run_due |
+| feed pool, ranking model, "for you" mail | pool every 5 min, model every 6 h, mail Mondays | omvarld.personal.jobs.run_due |
 """
 
 import logging
@@ -28,6 +30,18 @@ def plan_and_queue_digests() -> int:
     return actions.enqueue_pending()
 
 
+def run_feed_and_trends() -> None:
+    """The trend radar first (the feed pool reads what is rising), then the personal feed."""
+    from omvarld.personal import jobs as personal_jobs
+    from omvarld.trends import jobs as trend_jobs
+
+    for name, job in (("trend radar", trend_jobs.run_due), ("personal feed", personal_jobs.run_due)):
+        try:
+            job()
+        except Exception:  # the worker must keep running; the failure is in the log
+            log.exception("%s jobs failed", name)
+
+
 def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
     """Run the periodic jobs until ``stop`` is set; a failing job is logged and retried next time."""
     interval = interval or settings.DIGEST_PLAN_INTERVAL
@@ -36,4 +50,5 @@ def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
             plan_and_queue_digests()
         except Exception:  # the worker must keep running; the failure is in the log
             log.exception("planning digests failed")
+        run_feed_and_trends()
         stop.wait(interval)
