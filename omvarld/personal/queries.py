@@ -59,7 +59,7 @@ def weights() -> dict:
     """The latest learned ranking weights (defaults until a model was trained)."""
     latest = RankingModel.objects.values_list("id", flat=True).first()
     with _weights_lock:
-        if _weights.get("id") != latest:
+        if "weights" not in _weights or _weights.get("id") != latest:
             row = RankingModel.objects.filter(pk=latest).first() if latest else None
             _weights["weights"] = dict(row.weights) if row else dict(ranking.DEFAULT_WEIGHTS)
             _weights["id"] = latest

@@ -62,8 +62,10 @@ def add_source(name, priority=2):
 @pytest.fixture
 def stream(mini_map):
     """Three sources and a few recent entries about the mini map's entities and themes."""
-    from omvarld.core.models import Entity, Theme
+    from omvarld.core.models import Entity, Item, Theme
 
+    # The mini map's C40 report was just updated, so it is a new map item for the feed.
+    Item.objects.filter(title="C40 annual report").update(updated_at=timezone.now() - dt.timedelta(days=2))
     c40, ams, cph = (Entity.objects.get(slug=s) for s in ("c40", "amsterdam", "copenhagen"))
     energy, climate = Theme.objects.get(slug="energy"), Theme.objects.get(slug="climate-neutrality")
     a, b, c = add_source("alpha"), add_source("beta"), add_source("gamma", priority=3)
