@@ -4,7 +4,7 @@ The stream is read one week at a time, newest first. For every theme, entity and
 we count, per week, its mentions — at most ``SOURCE_CAP`` per source and week, so one noisy
 source cannot make a trend — and which sources carry it. For a window of W weeks the share of
 the stream in the last quarter of the window is compared with the share in the weeks before
-it; a trend needs at least ``MIN_SOURCES`` sources in the recent weeks.
+it and in the window before; a trend needs at least ``MIN_SOURCES`` sources in the recent weeks.
 
 Swedish and English are joined through the vocabulary: themes and entities are counted through
 the tagger's tags, which match their names and synonyms in both languages, and a title word that
@@ -29,6 +29,7 @@ SOURCE_CAP = 3
 MIN_SOURCES = 3
 MIN_MENTIONS = 5
 MIN_GROWTH = 1.5
+MIN_Z = 3.0  # recent mentions this many standard deviations above what the earlier share predicts
 KEEP = 30  # trends stored per window
 EXAMPLES = 3
 
@@ -69,15 +70,22 @@ class Counter3:
         self.vocabulary = vocabulary_stems or set()
 
     def add_week(self, week: int, entries, tags) -> None:
-        """``entries``: (id, source id, title, language); ``tags``: (entry id, key)."""
+        """``entries``: (id, source id, title, language); ``tags``: (entry id, key, matched words)."""
         source_of = {}
         per: Counter = Counter()
         first_entry: dict = {}
+        tags = list(tags)
+        tagged_words: dict = defaultdict(set)  # words a tag already counts, not counted again as terms
+        for eid, _key, matched in tags:
+            tagged_words[eid].update(words(matched))
         for eid, source_id, title, language in entries:
             source_of[eid] = source_id
             self.totals[week] += 1
             seen = set()
+            skip = tagged_words.get(eid, ())
             for w in words(title):
+                if w in skip:
+                    continue
                 t = stem(w, language or "en")
                 if t in seen or t in self.vocabulary or len(t) < 3:
                     continue
@@ -86,7 +94,7 @@ class Counter3:
                 self.surface.setdefault(key, w)
                 per[(key, source_id)] += 1
                 first_entry.setdefault((key, source_id), eid)
-        for eid, key in tags:
+        for eid, key, _matched in tags:
             source_id = source_of.get(eid)
             if eid not in source_of:
                 continue
@@ -101,8 +109,9 @@ class Counter3:
 
     def rising(self, window: int) -> list[Rising]:
         r = recent_weeks(window)
+        end = min(WEEKS, 2 * window)  # the earlier part of the window and the window before it
         recent_total = sum(self.totals[:r]) or 1
-        base_total = sum(self.totals[r:window]) or 1
+        base_total = sum(self.totals[r:end]) or 1
         mean_week = max(1.0, sum(self.totals[:window]) / window)
         smooth = 2.0 / (mean_week * r)  # about two mentions
         out = []
@@ -113,9 +122,10 @@ class Counter3:
             sources = sum(1 for w in s.first_week.values() if w < r)
             if sources < MIN_SOURCES:
                 continue
-            base = sum(s.counts[r:window])
+            base = sum(s.counts[r:end])
             growth = (recent / recent_total + smooth) / (base / base_total + smooth)
-            if growth < MIN_GROWTH:
+            expected = max(1.0, base / base_total * recent_total)
+            if growth < MIN_GROWTH or (recent - expected) / math.sqrt(expected) < MIN_Z:
                 continue
             score = math.log2(growth) * math.log1p(recent) * min(1.0, sources / 5)
             out.append(Rising(window, key, score, growth, sources, recent, base == 0))
@@ -155,9 +165,9 @@ def collect(now: dt.datetime) -> tuple[Counter3, dict]:
         tag_rows = (
             EntryTag.objects.filter(entry__fetched_at__gte=start, entry__fetched_at__lt=end, confidence__gte=0.5)
             .exclude(entry__status=Entry.Status.DISCARDED)
-            .values_list("entry_id", "entity_id", "theme_id").iterator(chunk_size=5000)
+            .values_list("entry_id", "entity_id", "theme_id", "matched").iterator(chunk_size=5000)
         )
-        tags = ((eid, f"entity:{ent}" if ent else f"theme:{th}") for eid, ent, th in tag_rows)
+        tags = ((eid, f"entity:{ent}" if ent else f"theme:{th}", matched) for eid, ent, th, matched in tag_rows)
         counter.add_week(week, list(entries), tags)
     return counter, labels
 

@@ -22,9 +22,9 @@ def sparkline(series, label=""):
     return format_html(
         '<svg class="sparkline" viewBox="0 0 {} {}" width="{}" height="{}" role="img" aria-label="{}">'
         '<polygon class="spark-area" points="{}"></polygon><polyline class="spark-line" points="{}"></polyline>'
-        '<circle class="spark-dot" cx="{:.1f}" cy="{:.1f}" r="2.5"></circle></svg>',
+        '<circle class="spark-dot" cx="{}" cy="{}" r="2.5"></circle></svg>',
         WIDTH, HEIGHT, WIDTH, HEIGHT, description, area,
-        " ".join(f"{x:.1f},{y:.1f}" for x, y in points), points[-1][0], points[-1][1],
+        " ".join(f"{x:.1f},{y:.1f}" for x, y in points), f"{points[-1][0]:.1f}", f"{points[-1][1]:.1f}",
     )
 
 
