@@ -46,7 +46,7 @@ def send_for_you(*, now=None, force: bool = False) -> int:
             labels = queries.labels_for(ranked, queries.member_state(profile.user))
             entries = [{
                 "title": r.story.title,
-                "url": settings.SITE_URL.rstrip("/") + (f"/feed/open/{r.story.kind}/{r.story.object_id}/"),
+                "url": settings.SITE_URL.rstrip("/") + f"/feed/{r.story.kind}/{r.story.object_id}/open/",
                 "reasons": [queries.reason_text(c, d, labels, r.story) for c, d in r.reasons],
                 "source": r.story.source_name,
             } for r in ranked]

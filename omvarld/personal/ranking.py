@@ -28,7 +28,8 @@ DEFAULT_WEIGHTS = {
 FEEDBACK_DELTA = {"open": 0.5, "save": 1.5, "unsave": -1.0, "more": 2.0, "less": -2.0, "hide": -1.0, "unhide": 0.5}
 AFFINITY_LIMIT = 8.0
 MAX_AFFINITY_TERMS = 400
-BASE_CANDIDATES = 400  # the best stories by freshness and quality, scored for everyone
+BASE_CANDIDATES = 250  # the best stories by freshness and quality, scored for everyone
+PER_TERM = 150  # at most this many of the newest stories per followed or liked term
 
 
 @dataclass
@@ -98,9 +99,16 @@ class Pool:
         self.stories = stories
         self.by_key = {s.key: s for s in stories}
         self.index: dict[str, list[int]] = {}
-        for i, s in enumerate(stories):
+        newest_first = sorted(range(len(stories)), key=lambda i: -stories[i].at.timestamp())
+        for i in newest_first:
+            s = stories[i]
             for t in s.profile_terms() + [f"c:{c}" for c in s.category_ids]:
                 self.index.setdefault(t, []).append(i)
+        for s in stories:
+            # What does not change between requests, computed once per pool.
+            s._terms = s.profile_terms()
+            s._norm = 2.0 * math.sqrt(len(s._terms) or 1)
+            s._static = (s.quality, min(1.0, math.log(max(1, s.cluster_size)) / math.log(10)), s.trend, _popular(s), 1.0 if s.is_pick else 0.0)
         now = now or max((s.at for s in stories), default=None)
         base = [(_recency(s, now) + 0.5 * s.quality + 0.3 * s.is_pick + 0.3 * _popular(s), i) for i, s in enumerate(stories)] if now else []
         self.base_order = [i for _, i in sorted(base, reverse=True)]
@@ -129,22 +137,24 @@ def keyword_match(story: Story, state: MemberState) -> tuple | None:
 
 
 def features(story: Story, state: MemberState, now: datetime) -> list[float]:
-    terms = story.profile_terms()
-    raw = sum(state.affinity.get(t, 0.0) for t in terms)
-    similar = math.tanh(raw / (2.0 * math.sqrt(len(terms) or 1)))
+    terms = getattr(story, "_terms", None)
+    if terms is None:
+        terms = story.profile_terms()
+    affinity = state.affinity
+    raw = sum(affinity.get(t, 0.0) for t in terms) if affinity else 0.0
+    similar = math.tanh(raw / (2.0 * math.sqrt(len(terms) or 1))) if raw else 0.0
+    static = getattr(story, "_static", None) or (
+        story.quality, min(1.0, math.log(max(1, story.cluster_size)) / math.log(10)), story.trend, _popular(story), 1.0 if story.is_pick else 0.0)
+    age_days = (now - story.at).total_seconds() / 86400
     return [
-        1.0 if state.entities.intersection(story.entity_ids) else 0.0,
-        1.0 if state.themes.intersection(story.theme_ids) else 0.0,
-        1.0 if state.categories.intersection(story.category_ids) else 0.0,
+        1.0 if state.entities and not state.entities.isdisjoint(story.entity_ids) else 0.0,
+        1.0 if state.themes and not state.themes.isdisjoint(story.theme_ids) else 0.0,
+        1.0 if state.categories and not state.categories.isdisjoint(story.category_ids) else 0.0,
         1.0 if story.source_id is not None and story.source_id in state.sources else 0.0,
-        1.0 if keyword_match(story, state) else 0.0,
+        1.0 if state.keywords and keyword_match(story, state) else 0.0,
         similar,
-        _recency(story, now),
-        story.quality,
-        min(1.0, math.log(max(1, story.cluster_size)) / math.log(10)),
-        story.trend,
-        _popular(story),
-        1.0 if story.is_pick else 0.0,
+        math.exp(-max(0.0, age_days) / 4),
+        *static,
     ]
 
 
@@ -162,7 +172,7 @@ def candidates(pool: Pool, state: MemberState) -> list[int]:
     liked = sorted((v, t) for t, v in state.affinity.items() if v > 0)[-30:]
     terms += [t for _, t in liked]
     for t in terms:
-        chosen.update(pool.index.get(t, ()))
+        chosen.update(pool.index.get(t, ())[:PER_TERM])
     return sorted(chosen)
 
 
@@ -176,12 +186,14 @@ def visible(story: Story, state: MemberState) -> bool:
 
 def rank(pool: Pool, state: MemberState, weights: dict, now: datetime, *, limit: int = 20, offset: int = 0) -> list[Ranked]:
     scored = []
+    w = [weights.get(name, 0.0) for name in FEATURES]
+    bias = weights.get("bias", 0.0)
     for i in candidates(pool, state):
         s = pool.stories[i]
         if not visible(s, state):
             continue
         f = features(s, state, now)
-        scored.append((score_of(f, weights), i, f))
+        scored.append((bias + sum(a * b for a, b in zip(w, f)), i, f))
     scored.sort(key=lambda t: (-t[0], -pool.stories[t[1]].at.timestamp()))
     out = []
     for score, i, f in scored[offset:offset + limit]:

@@ -171,7 +171,7 @@ def my_data(request):
 @require_GET
 def feed(request):
     page = queries.feed_page(request.user, page=_page_number(request.GET.get("page")))
-    context = {"feed": page, "entries": _present(page.entries, page.labels)}
+    context = {"feed": page, "entries": _present(page.entries, page.labels), "next": request.get_full_path()}
     if not page.follows_anything and page.page == 1:
         from omvarld.trends.queries import trends
 
@@ -181,15 +181,17 @@ def feed(request):
 
 
 def _present(entries, labels):
+    prefix = reverse("personal:feed")
     out = []
     for r in entries:
         s = r.story
         out.append({
             "ranked": r, "story": s,
             "reasons": [queries.reason_text(code, detail, labels, s) for code, detail in r.reasons],
-            "entities": [labels[f"e:{i}"] for i in s.entity_ids if f"e:{i}" in labels][:4],
-            "themes": [labels[f"t:{i}"] for i in s.theme_ids if f"t:{i}" in labels][:4],
+            "tags": ([labels[f"e:{i}"] for i in s.entity_ids if f"e:{i}" in labels][:4]
+                     + [labels[f"t:{i}"] for i in s.theme_ids if f"t:{i}" in labels][:4]),
             "dom_id": s.key.replace(":", "-"),
+            "base": f"{prefix}{s.kind}/{s.object_id}/",
         })
     return out
 
@@ -217,7 +219,7 @@ def act(request, kind, pk, action):
     if _htmx(request):
         if action in ("more", "less"):
             page = queries.feed_page(request.user)
-            response = render(request, "personal/_feed_list.html", {"feed": page, "entries": _present(page.entries, page.labels)})
+            response = render(request, "personal/_feed_list.html", {"feed": page, "entries": _present(page.entries, page.labels), "next": reverse("personal:feed")})
             response["HX-Retarget"] = "#feed-list"
             response["HX-Reswap"] = "outerHTML"
             return response
@@ -225,8 +227,9 @@ def act(request, kind, pk, action):
             return render(request, "personal/_hidden.html", {"kind": kind, "pk": pk, "dom_id": f"{kind}-{pk}"})
         if action == "unhide":
             return HttpResponse(_("Shown again; it will be back in your feed when you reload."))
-        saved = action == "save"
-        return render(request, "personal/_save_button.html", {"kind": kind, "pk": pk, "saved": saved, "next": reverse("personal:feed")})
+        if request.POST.get("from") == "list":
+            return render(request, "personal/_save_button.html", {"kind": kind, "pk": pk, "saved": action == "save", "next": reverse("personal:saved")})
+        return render(request, "personal/_save_toggle.html", {"saved": action == "save", "base": f"{reverse('personal:feed')}{kind}/{pk}/"})
     notes = {
         "save": _("Saved to your reading list."), "unsave": _("Removed from your reading list."),
         "hide": _("Hidden. Your feed will show less like it."), "unhide": _("Shown again."),

@@ -113,10 +113,10 @@ def test_more_and_less_like_this_change_the_order_at_once(member_client, member,
 
 def test_open_is_counted_through_a_redirect(member_client, member, built):
     item = Item.objects.filter(status="published").first()
-    response = member_client.get(f"/feed/open/item/{item.pk}/")
+    response = member_client.get(f"/feed/item/{item.pk}/open/")
     assert response.status_code == 302 and response["Location"] == f"/items/{item.pk}/"
     entry = built["entries"]["c40"]
-    response = member_client.get(f"/feed/open/entry/{entry.pk}/")
+    response = member_client.get(f"/feed/entry/{entry.pk}/open/")
     assert response["Location"] == entry.url
     assert list(Feedback.objects.values_list("action", "kind")) == [("open", "item"), ("open", "entry")]
 
@@ -127,7 +127,7 @@ def test_feedback_on_missing_unpublished_or_discarded_is_404(member_client, memb
     discarded = add_entry(built["sources"][0], "Discarded story", status="discarded")
     for url in (f"/feed/item/999999/{action}/", f"/feed/item/{draft.pk}/{action}/", f"/feed/entry/{discarded.pk}/{action}/", f"/feed/planet/1/{action}/"):
         assert member_client.post(url).status_code == 404, url
-    assert member_client.get(f"/feed/open/item/{draft.pk}/").status_code == 404
+    assert member_client.get(f"/feed/item/{draft.pk}/open/").status_code == 404
     assert not Mark.objects.exists() and not Feedback.objects.exists()
     assert all(not p.affinity for p in Profile.objects.all())
 
