@@ -13,6 +13,7 @@ affinities learned from their feedback so far, ``ranking.learn``), by newest fir
 popular, and scored against what the member actually opened (1) and saved (2).
 
     python benchmarks/ranking_replay.py [--members 300] [--days 56] [--train-days 35] [--seed 1]
+    python benchmarks/ranking_replay.py --database   # the log recorded in the product's Feedback table
 
 Last line: JSON with ndcg10/precision10 for each ranking and the learned ranking's relative gains.
 """
@@ -132,14 +133,69 @@ def evaluate(order, gains_by_key):
     return (dcg(gains) / ideal if ideal else 0.0), sum(1 for g in gains if g > 0) / K
 
 
-def main():
-    rnd = random.Random(ARGS.seed)
+def database_log(rnd):
+    """The log recorded in the product's own tables (``personal.Feedback``), for ``--database``.
+
+    The product keeps no impressions, so each member-day is shown what the member acted on that
+    day plus 20 other stories of the pool published by then (unseen, counted as not opened).
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omvarld.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+
+    from omvarld.personal import pool, queries
+    from omvarld.personal.models import Feedback
+
+    rows = list(Feedback.objects.order_by("at", "id").values_list("user_id", "action", "kind", "object_id", "at"))
+    if not rows:
+        sys.exit("no feedback recorded yet")
+    current = pool.current_pool()
+    by_key = dict(current.by_key)
+    for _, _, kind, object_id, _ in rows:
+        key = f"{kind}:{object_id}"
+        if key not in by_key:
+            found = pool.story_terms_for(kind, object_id)
+            if found is not None:
+                by_key[key] = found
+    start = rows[0][4].replace(hour=0, minute=0, second=0, microsecond=0)
+    users = get_user_model().objects.in_bulk({r[0] for r in rows})
+    states = {}
+    for user_id, user in users.items():
+        state = queries.member_state(user)
+        state.affinity, state.hidden, state.include_stream = {}, set(), True
+        states[user_id] = {"state": state}
+    sessions: dict = {}
+    for user_id, action, kind, object_id, at in rows:
+        key = f"{kind}:{object_id}"
+        if key in by_key and action in ("open", "save", "hide"):
+            sessions.setdefault(((at - start).days, user_id), []).append((key, action))
+    log = []
+    all_stories = list(by_key.values())
+    for (day, user_id), events in sorted(sessions.items()):
+        until = start + dt.timedelta(days=day + 1)
+        others = [s.key for s in rnd.sample(all_stories, min(60, len(all_stories))) if s.at < until][:20]
+        log.append((day, user_id, list(dict.fromkeys([k for k, _ in events] + others)), events))
+    days = max(day for day, _, _, _ in log) + 1
+    return log, states, by_key, start, days
+
+
+def simulated_log(rnd):
     start = dt.datetime(2026, 1, 5, tzinfo=dt.UTC)
     world = build_world(rnd)
     stories = make_stories(rnd, world, start)
-    by_key = {s.key: s for s in stories}
     members = make_members(rnd, world)
     log = simulate(rnd, members, stories, start)
+    return log, {m["id"]: m for m in members}, {s.key: s for s in stories}, start, ARGS.days
+
+
+def main():
+    rnd = random.Random(ARGS.seed)
+    log, members, by_key, start, days = database_log(rnd) if ARGS.database else simulated_log(rnd)
+    if ARGS.database:
+        ARGS.days, ARGS.train_days = days, max(1, int(days * ARGS.train_days / 56))
+    stories = list(by_key.values())
     popularity: dict = {}
     weights = dict(ranking.DEFAULT_WEIGHTS)
     samples = []
@@ -200,5 +256,7 @@ if __name__ == "__main__":
     parser.add_argument("--days", type=int, default=56)
     parser.add_argument("--train-days", type=int, default=35)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", action="store_true",
+                        help="replay the feedback recorded in the product's database (DATABASE_URL / OMVARLD_DATA_DIR) instead of a simulated log")
     ARGS = parser.parse_args()
     main()
