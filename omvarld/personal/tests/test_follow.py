@@ -91,3 +91,25 @@ def test_a_bad_rhythm_changes_nothing(member_client, member, mini_map):
     f = Follow.objects.get(user=member)
     member_client.post(f"/following/{f.pk}/mail/", {"rhythm": "hourly"})
     assert not Subscriber.objects.exists()
+
+
+def test_editor_follows_a_source_from_its_page(client, mini_map):
+    from omvarld.personal.tests.conftest import add_source, make_user
+
+    editor = make_user("edith", "editor")
+    editor.is_staff = True
+    editor.save()
+    source = add_source("alpha")
+    client.force_login(editor)
+    page = client.get(f"/monitoring/sources/{source.pk}/").content.decode()
+    assert f"/follow/source/{source.pk}/" in page
+    client.post(f"/follow/source/{source.pk}/")
+    assert Follow.objects.filter(user=editor, kind="source", source=source).exists()
+
+
+def test_a_member_cannot_follow_a_source_that_brought_nothing_public(member_client, member, mini_map):
+    from omvarld.personal.tests.conftest import add_source
+
+    source = add_source("hidden")
+    assert member_client.post(f"/follow/source/{source.pk}/").status_code == 404
+    assert not Follow.objects.exists()
