@@ -85,7 +85,6 @@ SV_WORDS = ("energi värmepump fjärrvärme sol vind vätgas batteri elnät reno
 
 
 def build(rnd) -> dict:
-    from django.contrib.auth.hashers import make_password  # noqa: F401
     from django.core.management import call_command
 
     from omvarld.core.models import Entity, MainCategory, Theme

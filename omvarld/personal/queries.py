@@ -227,7 +227,7 @@ def training_samples(*, since=None, negatives_per_positive: int = 2, seed: int =
             samples.append((ranking.features(story, state, now), label[action]))
         if pool.stories:
             positives = sum(1 for a, _ in events if label[a])
-            for _ in range(positives * negatives_per_positive):
+            for _n in range(positives * negatives_per_positive):
                 story = pool.stories[rnd.randrange(len(pool.stories))]
                 if story.key not in touched:
                     samples.append((ranking.features(story, state, now), 0))

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import polib
 
 SV = {
     "Trend radar": "Trendradar",
