@@ -24,6 +24,9 @@ DEFAULT_WEIGHTS = {
     "similar": 2.5, "recency": 1.0, "quality": 0.5, "cluster": 0.4, "trending": 0.6, "popular": 0.4, "pick": 0.6,
 }
 
+MONOTONE = ("follow_entity", "follow_theme", "follow_category", "follow_source", "follow_keyword", "similar")
+MIN_WEIGHT = 0.5
+
 # How much one piece of feedback moves the member's affinity for each term of the story.
 FEEDBACK_DELTA = {"open": 0.5, "save": 1.5, "unsave": -1.0, "more": 2.0, "less": -2.0, "hide": -1.0, "unhide": 0.5}
 AFFINITY_LIMIT = 8.0
@@ -256,4 +259,8 @@ def train(samples: list[tuple[list[float], int]]) -> dict:
     model.fit(X, y)
     weights = {name: float(w) for name, w in zip(FEATURES, model.coef_[0], strict=True)}
     weights["bias"] = float(model.intercept_[0])
+    # What a member says explicitly (follows, "more"/"less", saves) must always count in its own
+    # direction, whatever noise the log holds: these weights never fall below a floor.
+    for name in MONOTONE:
+        weights[name] = max(weights[name], MIN_WEIGHT)
     return weights

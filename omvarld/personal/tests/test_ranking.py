@@ -62,3 +62,15 @@ def test_training_learns_that_follows_matter():
 
 def test_too_little_feedback_keeps_the_defaults():
     assert ranking.train([([0.0] * len(ranking.FEATURES), 1)] * 10) == ranking.DEFAULT_WEIGHTS
+
+
+def test_learned_weights_never_turn_explicit_feedback_around():
+    # A log where followed and liked stories were opened less than others (noise, or a bad week).
+    rnd = random.Random(5)
+    samples = []
+    for _ in range(2000):
+        followed, similar = rnd.random() < 0.3, rnd.uniform(-1, 1)
+        f = [1.0 if followed else 0.0, 0, 0, 0, 0, similar, rnd.random(), rnd.random(), 0, 0, 0, 0]
+        samples.append((f, int(rnd.random() < (0.05 if followed or similar > 0 else 0.3))))
+    weights = ranking.train(samples)
+    assert all(weights[name] >= ranking.MIN_WEIGHT for name in ranking.MONOTONE)
