@@ -92,6 +92,9 @@ def test_follow_open_feed_hide_save_and_see_the_order_change(page, member, scree
 
     page.get_by_role("link", name="Läslista").click()
     expect(page.locator("main")).to_contain_text(before[1])
+    page.goto("/following/")
+    expect(page.locator("table.following")).to_contain_text("C40")
+    page.screenshot(path=f"{screenshot_dir}/following.png", full_page=True)
 
 
 def test_the_feed_works_without_javascript(browser, live_server, member):
