@@ -14,6 +14,7 @@ the pages through Django's request handler:
 * a baseline: the sign-in page, to compare machines (ratios printed).
 
     python benchmarks/feed_bench.py            # FEED_BENCH_ENTRIES / FEED_BENCH_MEMBERS change the size
+    python benchmarks/feed_bench.py --keep     # keep the database; then --reuse DIR times the jobs and pages again
 
 Last line: JSON with the figures; peak_rss_mb is the serving process's, build_peak_rss_mb the builder's.
 """
@@ -82,6 +83,23 @@ WORDS = ("energy heat pump district heating solar wind hydrogen battery grid ret
 SV_WORDS = ("energi värmepump fjärrvärme sol vind vätgas batteri elnät renovering bostäder mobilitet buss spårvagn "
             "cykel parkering trafik laddning elbil data plattform sensor klimat utsläpp budget finansiering "
             "upphandling cirkulär avfall vatten översvämning park medborgardialog strategi plan kommun rapport").split()
+
+
+def run_jobs(figures: dict) -> dict:
+    """The worker's jobs, timed: the trend table, the feed pool, the ranking model."""
+    from omvarld.personal import jobs
+    from omvarld.trends.compute import compute_trends
+
+    t = time.perf_counter()
+    figures["trends"] = compute_trends()
+    figures["trend_compute_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    figures["pool_size"] = jobs.refresh_pool()
+    figures["pool_build_s"] = round(time.perf_counter() - t, 1)
+    t = time.perf_counter()
+    figures["training_samples"] = jobs.train_ranking()
+    figures["train_s"] = round(time.perf_counter() - t, 1)
+    return figures
 
 
 def build(rnd) -> dict:
@@ -189,20 +207,7 @@ def build(rnd) -> dict:
     figures["follows"] = len(follows)
     figures["feedback_events"] = len(feedback)
 
-    # The worker's jobs.
-    from omvarld.personal import jobs
-    from omvarld.trends.compute import compute_trends
-
-    t = time.perf_counter()
-    figures["trends"] = compute_trends()
-    figures["trend_compute_s"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    figures["pool_size"] = jobs.refresh_pool()
-    figures["pool_build_s"] = round(time.perf_counter() - t, 1)
-    t = time.perf_counter()
-    figures["training_samples"] = jobs.train_ranking()
-    figures["train_s"] = round(time.perf_counter() - t, 1)
-    return figures
+    return run_jobs(figures)
 
 
 def pct(values, p):
@@ -278,19 +283,33 @@ def main():
         setup(sys.argv[2])
         print(json.dumps(serve(random.Random(2))))
         return
-    with tempfile.TemporaryDirectory(prefix="feedbench-") as tmp:
+    if len(sys.argv) == 3 and sys.argv[1] == "--reuse":
+        # A database a run built before (kept with --keep): only the jobs and the pages again.
+        tmp = sys.argv[2]
+        setup(tmp)
+        figures = run_jobs({})
+        measure(tmp, figures)
+        return
+    keep = "--keep" in sys.argv
+    with tempfile.TemporaryDirectory(prefix="feedbench-", delete=not keep) as tmp:
         setup(tmp)
         figures = build(random.Random(1))
-        figures["build_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-        print("built:", json.dumps(figures), flush=True)
-        out = subprocess.run([sys.executable, __file__, "--serve", tmp], capture_output=True, text=True)
-        if out.returncode:
-            sys.exit(out.stderr[-3000:])
-        served = json.loads(out.stdout.strip().splitlines()[-1])
-        figures |= served
-        for k, v in served.items():
-            print(f"{k:34s} {v}")
-        print(json.dumps({"members": MEMBERS} | figures))
+        measure(tmp, figures)
+        if keep:
+            print("database kept in", tmp)
+
+
+def measure(tmp: str, figures: dict) -> None:
+    figures["build_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print("built:", json.dumps(figures), flush=True)
+    out = subprocess.run([sys.executable, __file__, "--serve", tmp], capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(out.stderr[-3000:])
+    served = json.loads(out.stdout.strip().splitlines()[-1])
+    figures |= served
+    for k, v in served.items():
+        print(f"{k:34s} {v}")
+    print(json.dumps({"members": MEMBERS} | figures))
 
 
 if __name__ == "__main__":

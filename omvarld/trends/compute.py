@@ -161,14 +161,15 @@ def collect(now: dt.datetime) -> tuple[Counter3, dict]:
     for week, start in enumerate(week_starts(now)):
         end = start + dt.timedelta(days=7)
         live = Entry.objects.filter(fetched_at__gte=start, fetched_at__lt=end).exclude(status=Entry.Status.DISCARDED)
-        entries = live.values_list("id", "source_id", "title", "language").iterator(chunk_size=5000)
-        tag_rows = (
-            EntryTag.objects.filter(entry__fetched_at__gte=start, entry__fetched_at__lt=end, confidence__gte=0.5)
-            .exclude(entry__status=Entry.Status.DISCARDED)
-            .values_list("entry_id", "entity_id", "theme_id", "matched").iterator(chunk_size=5000)
-        )
-        tags = ((eid, f"entity:{ent}" if ent else f"theme:{th}", matched) for eid, ent, th, matched in tag_rows)
-        counter.add_week(week, list(entries), tags)
+        entries = list(live.values_list("id", "source_id", "title", "language").iterator(chunk_size=5000))
+        # Tags through the week's entry ids (indexed), not a join from the tag table, which the
+        # planner may drive from the wrong side and which then reads the whole table every week.
+        tags = []
+        ids = [e[0] for e in entries]
+        for i in range(0, len(ids), 900):
+            rows = EntryTag.objects.filter(entry_id__in=ids[i:i + 900], confidence__gte=0.5).values_list("entry_id", "entity_id", "theme_id", "matched")
+            tags.extend((eid, f"entity:{ent}" if ent else f"theme:{th}", matched) for eid, ent, th, matched in rows)
+        counter.add_week(week, entries, tags)
     return counter, labels
 
 
