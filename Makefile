@@ -50,8 +50,8 @@ bench: $(STAMP)
 	@for b in benchmarks/*_bench.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 messages: $(STAMP)
-	cd omvarld && ../$(BIN)/omvarld makemessages -l sv --no-obsolete --ignore "*/tests/*" $(foreach app,accounts api editorial monitoring newsdesk subscriptions,--ignore "$(app)/*")
-	for app in accounts api editorial monitoring newsdesk subscriptions; do (cd omvarld/$$app && ../../$(BIN)/omvarld makemessages -l sv --no-obsolete --ignore "tests/*"); done
+	cd omvarld && ../$(BIN)/omvarld makemessages -l sv --no-obsolete --ignore "*/tests/*" $(foreach app,accounts api editorial monitoring newsdesk subscriptions personal trends,--ignore "$(app)/*")
+	for app in accounts api editorial monitoring newsdesk subscriptions personal trends; do (cd omvarld/$$app && ../../$(BIN)/omvarld makemessages -l sv --no-obsolete --ignore "tests/*"); done
 	cd omvarld && ../$(BIN)/omvarld compilemessages
 
 clean:

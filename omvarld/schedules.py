@@ -10,6 +10,8 @@ another machine only adds capacity.
 | plan and queue digests  | every DIGEST_PLAN_INTERVAL seconds            | plan_and_queue_digests below |
 | analytics rollup        | every ANALYTICS_ROLLUP_MINUTES minutes        | rollup_analytics below |
 | send due mail (retries) | every DIGEST_PLAN_INTERVAL seconds            | send_due_mail below |
+| trend radar table       | hourly; "what is rising" summary on Mondays   | omvarld.trends.jobs.run_due |
+| feed pool, ranking model, "for you" mail | pool every 5 min, model every 6 h, mail Mondays | omvarld.personal.jobs.run_due |
 """
 
 import logging
@@ -36,11 +38,25 @@ def rollup_analytics() -> int:
     from omvarld.analytics.actions import rollup
 
     return rollup()
+
+
 def send_due_mail() -> int:
     """Queue the sending of outbox mail that is due again (retries, wake-ups that were lost)."""
     from omvarld.outbox import actions
 
     return actions.wake_due()
+
+
+def run_feed_and_trends() -> None:
+    """The trend radar first (the feed pool reads what is rising), then the personal feed."""
+    from omvarld.personal import jobs as personal_jobs
+    from omvarld.trends import jobs as trend_jobs
+
+    for name, job in (("trend radar", trend_jobs.run_due), ("personal feed", personal_jobs.run_due)):
+        try:
+            job()
+        except Exception:  # the worker must keep running; the failure is in the log
+            log.exception("%s jobs failed", name)
 
 
 def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
@@ -62,4 +78,5 @@ def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
             send_due_mail()
         except Exception:
             log.exception("queueing due mail failed")
+        run_feed_and_trends()
         stop.wait(interval)

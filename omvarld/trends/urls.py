@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from omvarld.trends import views
 
 app_name = "trends"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.radar, name="radar"),
+    path("weekly/", views.weekly, name="weekly"),
+]

@@ -35,6 +35,7 @@ class Command(BaseCommand):
             if scheduler:
                 scheduler.run(once=True)
             schedules.plan_and_queue_digests()
+            schedules.run_feed_and_trends()
             call_command("db_worker", "--queue-name", "*", "--batch", "--worker-id", wid)
             return
         # The scheduler runs in a thread; db_worker keeps the main thread, where it handles

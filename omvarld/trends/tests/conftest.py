@@ -1,0 +1,1 @@
+from omvarld.personal.tests.conftest import mini_map  # noqa: F401
