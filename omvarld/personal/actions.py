@@ -76,8 +76,18 @@ def follow(*, user, target: Target) -> Follow:
         fields["keyword"] = target.keyword
     else:
         fields[target.kind] = target.obj
-    found, _ = Follow.objects.get_or_create(user=user, target_key=target.key, defaults=fields)
+    found, created = Follow.objects.get_or_create(user=user, target_key=target.key, defaults=fields)
+    if created:
+        _count("follow", found)
     return found
+
+
+def _count(kind: str, f: Follow) -> None:
+    """Tell the curators' analytics (#13) of a follow or unfollow of an entity, theme or category."""
+    from omvarld.analytics.actions import record_event
+
+    if f.kind in ("entity", "theme", "category"):
+        record_event(kind, f.target)
 
 
 def _own_follow(user, follow_id: int) -> Follow:
@@ -93,6 +103,7 @@ def unfollow(*, user, target: Target) -> bool:
     if found is None:
         return False
     _drop_mail(user, found)
+    _count("unfollow", found)
     found.delete()
     return True
 
@@ -101,6 +112,7 @@ def unfollow(*, user, target: Target) -> bool:
 def unfollow_by_id(*, user, follow_id: int) -> None:
     found = _own_follow(user, follow_id)
     _drop_mail(user, found)
+    _count("unfollow", found)
     found.delete()
 
 
