@@ -71,6 +71,9 @@ class Section:
     total: int
 
 
+UPCOMING_EVENTS = "events"  # the information category that lists coming events
+
+
 def entity_sections(entity: Entity) -> tuple[list[Section], Section | None]:
     """The entity's information categories in order, each with its text and newest published items.
 
@@ -94,15 +97,24 @@ def entity_sections(entity: Entity) -> tuple[list[Section], Section | None]:
         ]
         return items
 
-    sections = [
-        Section(ic, texts.get(ic.id, ""), newest(placements.filter(info_category=ic)) if totals.get(ic.id) else [], totals.get(ic.id, 0))
-        for ic in info_cats
-    ]
-    other_total = sum(n for cat_id, n in totals.items() if cat_id not in known)
-    other = None
-    if other_total:
-        other_qs = placements.exclude(info_category__in=known) | placements.filter(info_category__isnull=True)
-        other = Section(None, "", newest(other_qs), other_total)
+    # "Upcoming events" lists only events that have not ended, soonest first; past ones move
+    # to the entity's other items.
+    today = timezone.localdate()
+    past = Q(item__type=Item.Type.EVENT) & (Q(item__ends_on__lt=today) | Q(item__ends_on__isnull=True, item__starts_on__lt=today))
+    upcoming_ids = {ic.id for ic in info_cats if ic.slug == UPCOMING_EVENTS}
+    sections = []
+    for ic in info_cats:
+        if ic.id in upcoming_ids:
+            qs = placements.filter(info_category=ic).exclude(past)
+            items = [p.item for p in qs.select_related("item").prefetch_related("item__themes")
+                     .order_by("item__starts_on", "-item__published_on", "-item_id")[:SECTION_LIMIT]]
+            sections.append(Section(ic, texts.get(ic.id, ""), items, qs.count()))
+        else:
+            sections.append(Section(ic, texts.get(ic.id, ""), newest(placements.filter(info_category=ic)) if totals.get(ic.id) else [], totals.get(ic.id, 0)))
+    other_qs = (placements.exclude(info_category__in=known) | placements.filter(info_category__isnull=True)
+                | placements.filter(past, info_category__in=upcoming_ids))
+    other_total = other_qs.count()
+    other = Section(None, "", newest(other_qs), other_total) if other_total else None
     return sections, other
 
 
@@ -298,3 +310,11 @@ def item_detail(pk: int) -> Item | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def themes_with_counts():
+    """The themes in their order, each with its number of published items (``n_items``)."""
+    from django.db.models import Count, Q
+
+    published = Q(items__status=Item.Status.PUBLISHED, items__deleted_at__isnull=True)
+    return Theme.objects.alive().filter(merged_into__isnull=True).annotate(n_items=Count("items", filter=published, distinct=True))

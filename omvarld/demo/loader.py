@@ -169,13 +169,18 @@ def _load_sources(sources, entities) -> int:
 def _load_item(it, n, entities, infocats, themes, now):
     first = entities[it["entities"][0]]
     published_on = _date(it.get("published"))
+    starts_on, ends_on = _date(it.get("starts")), _date(it.get("ends"))
+    if "starts_in_days" in it:
+        # A recurring event whose next edition the demo places relative to the load day.
+        starts_on = timezone.localdate(now) + dt.timedelta(days=int(it["starts_in_days"]))
+        ends_on = starts_on + dt.timedelta(days=int(it.get("days", 1)) - 1)
     defaults = {
         "type": it.get("type", "link"),
         "source_name": it.get("source", ""),
         "language": it.get("language", "en"),
         "published_on": published_on,
-        "starts_on": _date(it.get("starts")),
-        "ends_on": _date(it.get("ends")),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "location": it.get("location", ""),
         "summary": it.get("summary", ""),
         "commentary": it.get("commentary", ""),
