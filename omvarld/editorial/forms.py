@@ -155,7 +155,9 @@ class PlacementPicker(forms.Widget):
             typed = " ".join(typed.split())
             if typed:
                 values.append(by_label.get(typed.casefold(), typed))
-        return list(dict.fromkeys(values))
+        # A typed line with an information category refines the same entity's line without one.
+        refined = {v.partition(":")[0] for v in values if ":" in v and v.partition(":")[2] not in ("", "0")}
+        return [v for v in dict.fromkeys(values) if not (v.endswith(":0") and v.partition(":")[0] in refined)]
 
     def value_omitted_from_data(self, data, files, name):
         return False

@@ -61,3 +61,14 @@ def test_a_failed_accept_shows_an_error_summary_linking_to_each_field(as_role, m
     assert "Atlantis — nowhere" in summary
     assert Suggestion.objects.get().status == Suggestion.Status.SUBMITTED
     assert not Item.objects.filter(title=suggestion.data["title"]).exists()
+
+
+def test_a_typed_line_refines_the_suggested_entity(as_role, mini_map):
+    suggestion = _suggestion(as_role)
+    amsterdam = Entity.objects.get(slug="amsterdam")
+    data = _accept_data(suggestion, **{"item-placements": [f"{amsterdam.pk}:0"],
+                                        "item-placements_add": ["Amsterdam — Varför staden är utvald"]})
+    response = as_role("editor").post(f"/editorial/review/{suggestion.pk}/accept/", data)
+    assert response.status_code == 302
+    placement = Item.objects.get(title=suggestion.data["title"]).placements.get()
+    assert placement.entity == amsterdam and placement.info_category.slug == "why"
