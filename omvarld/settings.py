@@ -203,6 +203,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = envstr("TIME_ZONE", "Europe/Stockholm", "Time zone for dates shown and for digest send times")
 USE_I18N = True
 USE_TZ = True
+# Short dates: lower-case month names in Swedish ("8 apr 2020"); see omvarld/formats/.
+FORMAT_MODULE_PATH = ["omvarld.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

@@ -76,6 +76,9 @@ class Section:
     total: int
 
 
+UPCOMING_EVENTS = "events"  # the information category that lists coming events
+
+
 def entity_sections(entity: Entity) -> tuple[list[Section], Section | None]:
     """The entity's information categories in order, each with its text and newest published items.
 
@@ -89,13 +92,28 @@ def entity_sections(entity: Entity) -> tuple[list[Section], Section | None]:
     # thousands, and counting and sorting them in two joined queries took most of the page).
     rows = list(
         Placement.objects.filter(entity=entity, item__status=Item.Status.PUBLISHED, item__deleted_at__isnull=True)
-        .values_list("info_category_id", "item_id", "item__published_on", "item__published_at")
+        .values_list("info_category_id", "item_id", "item__published_on", "item__published_at",
+                     "item__type", "item__starts_on", "item__ends_on")
     )
     known = {ic.id for ic in info_cats}
+    # "Upcoming events" lists only events that have not ended, soonest first; past ones move
+    # to the entity's other items.
+    upcoming_ids = {ic.id for ic in info_cats if ic.slug == UPCOMING_EVENTS}
+    today = timezone.localdate()
     totals: dict[int | None, int] = {}
     by_section: dict[int | None, list[tuple]] = {}
-    for cat_id, item_id, published_on, published_at in rows:
+    for cat_id, item_id, published_on, published_at, kind, starts_on, ends_on in rows:
         section = cat_id if cat_id in known else None
+        if section in upcoming_ids:
+            last_day = ends_on or starts_on
+            if kind == Item.Type.EVENT and last_day is not None and last_day < today:
+                section = None
+            else:
+                totals[section] = totals.get(section, 0) + 1
+                # Soonest first: sorted newest-first below, so the key is negated in days.
+                soon = -(starts_on or _NO_DATE).toordinal()
+                by_section.setdefault(section, []).append((soon, 0, item_id))
+                continue
         totals[section] = totals.get(section, 0) + 1
         by_section.setdefault(section, []).append((published_on or _NO_DATE, published_at or _NO_TIME, item_id))
     newest_ids = {
@@ -313,3 +331,11 @@ def item_detail(pk: int) -> Item | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def themes_with_counts():
+    """The themes in their order, each with its number of published items (``n_items``)."""
+    from django.db.models import Count, Q
+
+    published = Q(items__status=Item.Status.PUBLISHED, items__deleted_at__isnull=True)
+    return Theme.objects.alive().filter(merged_into__isnull=True).annotate(n_items=Count("items", filter=published, distinct=True))

@@ -67,6 +67,10 @@ def item(request, pk):
     return render(request, "catalogue/item.html", {"item": it, "reports": queries.event_reports(it)})
 
 
+def themes(request):
+    return render(request, "catalogue/themes.html", {"themes": queries.themes_with_counts()})
+
+
 def theme(request, slug):
     th = get_object_or_404(Theme.objects.alive(), slug=slug)
     filters = parse_filters(request.GET)
@@ -122,6 +126,14 @@ def whats_new(request):
             "has_next": page * PER_PAGE * 2 < total,
         },
     )
+
+
+def favicon(request):
+    """Browsers that ask for /favicon.ico get the site's SVG icon."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("omvarld/favicon.svg"), permanent=True)
 
 
 def not_found(request, exception=None):

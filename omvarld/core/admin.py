@@ -1,6 +1,7 @@
 """Administration of the taxonomy and content (MISSION M1): everything here is editable without code."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from omvarld.core.models import (
@@ -115,9 +116,65 @@ class ThemeAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("label_en",)}
 
 
+class KeywordMergeForm(forms.Form):
+    into = forms.ModelChoiceField(label=_("Keep this keyword"), queryset=Keyword.objects.none(), widget=forms.RadioSelect)
+    new_name = forms.CharField(label=_("Name of the kept keyword (optional)"), max_length=100, required=False)
+
+
 @admin.register(Keyword)
 class KeywordAdmin(admin.ModelAdmin):
+    """Keywords are renamed by editing their name and merged with the "Merge" action, like themes."""
+
     search_fields = ("name",)
+    list_display = ("name", "item_count")
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        from django.db.models import Count
+
+        return super().get_queryset(request).annotate(n_items=Count("items", distinct=True))
+
+    @admin.display(description=_("items"), ordering="n_items")
+    def item_count(self, obj):
+        return obj.n_items
+
+    def save_model(self, request, obj, form, change):
+        from omvarld.core.actions import KeywordError, rename_keyword
+
+        if not change:
+            return super().save_model(request, obj, form, change)
+        try:
+            rename_keyword(obj, form.cleaned_data["name"])
+        except KeywordError as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+
+    @admin.action(description=_("Merge the selected keywords into one"))
+    def merge(self, request, queryset):
+        from django.template.response import TemplateResponse
+
+        from omvarld.core.actions import KeywordError, merge_keywords, rename_keyword
+
+        keywords = list(queryset)
+        form = KeywordMergeForm(request.POST if "apply" in request.POST else None)
+        form.fields["into"].queryset = queryset
+        if len(keywords) < 2:
+            self.message_user(request, _("Select at least two keywords to merge."), level=messages.WARNING)
+            return None
+        if form.is_bound and form.is_valid():
+            into = form.cleaned_data["into"]
+            try:
+                moved = merge_keywords(keywords, into)
+                if form.cleaned_data["new_name"]:
+                    rename_keyword(into, form.cleaned_data["new_name"])
+            except KeywordError as exc:
+                self.message_user(request, str(exc), level=messages.ERROR)
+                return None
+            self.message_user(request, _("Merged %(n)s keywords into “%(name)s” (%(items)s items).") % {
+                "n": len(keywords) - 1, "name": into.name, "items": moved})
+            return None
+        context = {**self.admin_site.each_context(request), "title": _("Merge keywords"), "keywords": keywords, "form": form,
+                   "opts": self.model._meta, "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME}
+        return TemplateResponse(request, "admin/core/keyword/merge.html", context)
 
 
 @admin.register(EntityRelation)

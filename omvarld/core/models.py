@@ -328,6 +328,13 @@ class Item(TimestampedModel):
     def has_depth(self) -> bool:
         return any([self.results, self.method, self.financing, self.lessons])
 
+    @property
+    def shown_date(self):
+        """The one date pages show for the item: a news notice's day on the site, else the material's date."""
+        if self.type == self.Type.NEWS_NOTICE and self.published_at:
+            return timezone.localdate(self.published_at)
+        return self.published_on
+
     def freshness(self, now=None) -> str:
         """'new' or 'updated' within the what's-new window, else ''."""
         return freshness_of(self.created_at, self.updated_at, now)

@@ -59,6 +59,10 @@ def _date(value):
     return dt.date.fromisoformat(str(value))
 
 
+def _at(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
+
+
 @transaction.atomic
 def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> LoadReport:
     data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -168,13 +172,18 @@ def _load_sources(sources, entities) -> int:
 def _load_item(it, n, entities, infocats, themes, now):
     first = entities[it["entities"][0]]
     published_on = _date(it.get("published"))
+    starts_on, ends_on = _date(it.get("starts")), _date(it.get("ends"))
+    if "starts_in_days" in it:
+        # A recurring event whose next edition the demo places relative to the load day.
+        starts_on = timezone.localdate(now) + dt.timedelta(days=int(it["starts_in_days"]))
+        ends_on = starts_on + dt.timedelta(days=int(it.get("days", 1)) - 1)
     defaults = {
         "type": it.get("type", "link"),
         "source_name": it.get("source", ""),
         "language": it.get("language", "en"),
         "published_on": published_on,
-        "starts_on": _date(it.get("starts")),
-        "ends_on": _date(it.get("ends")),
+        "starts_on": starts_on,
+        "ends_on": ends_on,
         "location": it.get("location", ""),
         "summary": it.get("summary", ""),
         "commentary": it.get("commentary", ""),
@@ -193,7 +202,12 @@ def _load_item(it, n, entities, infocats, themes, now):
         else:
             created_at = now - dt.timedelta(days=120 + n * 3)
             updated_at = now - dt.timedelta(days=n % 20, hours=3) if n % 11 == 0 else created_at
-        Item.objects.filter(pk=item.pk).update(created_at=created_at, updated_at=updated_at, published_at=created_at)
+        # The site published the item on its own date when it has one, so every page that shows
+        # the item (news stream, search, item page) shows the same day.
+        published_at = _at(published_on) if published_on and published_on <= now.date() else created_at
+        Item.objects.filter(pk=item.pk).update(created_at=created_at, updated_at=updated_at, published_at=published_at)
+    elif published_on and published_on <= now.date() and item.published_at and timezone.localdate(item.published_at) != published_on:
+        Item.objects.filter(pk=item.pk).update(published_at=_at(published_on))
     item.themes.set([themes[t] for t in it.get("themes", [])])
     keywords = [str(k).strip().lower()[:100] for k in it.get("keywords", []) if str(k).strip()]
     item.keywords.set([Keyword.objects.get_or_create(name=k)[0] for k in keywords])

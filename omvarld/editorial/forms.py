@@ -134,14 +134,79 @@ def placement_choices():
     return groups
 
 
+class PlacementPicker(forms.Widget):
+    """A searchable placement picker that needs no script: the chosen placements as ticked boxes
+    (untick to remove) and a few text boxes that suggest "entity — information category" lines
+    from a datalist as the editor types. Typed lines are turned back into their values."""
+
+    ADD_BOXES = 3
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.choices = []
+
+    def _labels(self) -> dict[str, str]:
+        return {value: label for _group, options in self.choices for value, label in options}
+
+    def value_from_datadict(self, data, files, name):
+        by_label = {label.casefold(): value for value, label in self._labels().items()}
+        values = list(data.getlist(name)) if hasattr(data, "getlist") else list(data.get(name) or [])
+        for typed in (data.getlist(f"{name}_add") if hasattr(data, "getlist") else []):
+            typed = " ".join(typed.split())
+            if typed:
+                values.append(by_label.get(typed.casefold(), typed))
+        # A typed line with an information category refines the same entity's line without one.
+        refined = {v.partition(":")[0] for v in values if ":" in v and v.partition(":")[2] not in ("", "0")}
+        return [v for v in dict.fromkeys(values) if not (v.endswith(":0") and v.partition(":")[0] in refined)]
+
+    def value_omitted_from_data(self, data, files, name):
+        return False
+
+    def render(self, name, value, attrs=None, renderer=None):
+        from django.utils.html import format_html, format_html_join
+
+        labels = self._labels()
+        attrs = self.build_attrs(self.attrs, attrs)
+        base_id = attrs.get("id") or f"id_{name}"
+        chosen = [v for v in (value or []) if v in labels]
+        boxes = format_html_join(
+            "", '<li><label><input type="checkbox" name="{}" value="{}" checked> {}</label></li>',
+            ((name, v, labels[v]) for v in chosen),
+        )
+        list_id = f"{base_id}-options"
+        adds = format_html_join(
+            "", '<input type="text" name="{}_add" id="{}" list="{}" autocomplete="off" aria-label="{}" placeholder="{}">',
+            ((name, base_id if n == 0 else f"{base_id}-add{n}", list_id, _("Add a placement"),
+              _("Type an entity, e.g. Amsterdam")) for n in range(self.ADD_BOXES)),
+        )
+        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in labels.values()))
+        return format_html(
+            '<div class="placement-picker"><ul class="chosen">{}</ul><div class="adds">{}</div><datalist id="{}">{}</datalist></div>',
+            boxes, adds, list_id, options,
+        )
+
+
+class PlacementField(forms.MultipleChoiceField):
+    widget = PlacementPicker
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        unknown = [v for v in value if not self.valid_value(v)]
+        if unknown:
+            raise forms.ValidationError(
+                _("No entity and information category called: %(names)s. Pick a line from the suggestions.")
+                % {"names": ", ".join(unknown)}, code="invalid_choice")
+
+
 class ItemForm(forms.ModelForm):
     """An item as editors edit it; tags and placements are plain fields the action applies."""
 
     themes = forms.ModelMultipleChoiceField(label=_("Themes"), queryset=Theme.objects.alive(), required=False, widget=forms.CheckboxSelectMultiple)
     keywords = forms.CharField(label=_("Keywords"), max_length=1000, required=False, help_text=_("Separated by commas"))
-    placements = forms.MultipleChoiceField(
-        label=_("Entities and information categories"), widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text=_("Where the item appears on the map; choose one line per entity"),
+    placements = PlacementField(
+        label=_("Entities and information categories"),
+        help_text=_("Where the item appears on the map: type an entity's name and pick the line; one line per entity"),
     )
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 

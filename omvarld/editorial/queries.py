@@ -75,6 +75,8 @@ def item_initial(suggestion: Suggestion) -> dict:
             "type": d.get("type"), "title": d.get("title"), "url": d.get("url"), "source_name": d.get("source_name"),
             "language": d.get("language") if d.get("language") != "other" else "", "published_on": d.get("published_on"),
             "summary": d.get("summary"), "placements": entities,
+            # The partner's "why it matters to Swedish cities" is the commentary's first draft.
+            "commentary": d.get("note") or "",
         }
     if suggestion.kind == Suggestion.Kind.TRIP_REPORT:
         parts = [(_("Who went"), d.get("participants")), (_("Contacts made"), d.get("contacts")),

@@ -1,7 +1,7 @@
 """Every write of the monitoring app. Views, commands, tasks and the scheduler call these.
 
 Sources: ``add_source``, ``pause_source``, ``resume_source``, ``fetch_source``,
-``import_opml``, ``export_opml``. Entries: ``pick_entry``, ``discard_entry``, ``mark_tip``.
+``import_opml``, ``export_opml``. Entries: ``pick_entry``, ``discard_entry``, ``mark_tip``, ``mark_published``.
 """
 
 from __future__ import annotations
@@ -272,6 +272,16 @@ def discard_entry(*, entry: Entry, user) -> EntryDecision:
 
 def mark_tip(*, entry: Entry, user) -> EntryDecision:
     return _decide(entry, user, Entry.Status.TIP)
+
+
+def mark_published(*, entry: Entry, user) -> None:
+    """The picked entry became a published notice: it leaves the editors' "picked" list.
+
+    Not a decision of its own (the pick was), so the models learn nothing new from it.
+    """
+    now = timezone.now()
+    Entry.objects.filter(pk=entry.pk).update(status=Entry.Status.PUBLISHED, decided_by=user, decided_at=now)
+    entry.status, entry.decided_by, entry.decided_at = Entry.Status.PUBLISHED, user, now
 
 
 # --- OPML ------------------------------------------------------------------------------------------

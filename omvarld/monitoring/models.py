@@ -135,6 +135,8 @@ class Entry(models.Model):
         PICKED = "picked", _("Picked")
         DISCARDED = "discarded", _("Discarded")
         TIP = "tip", _("Tip")
+        # A picked entry the editors turned into a published news notice.
+        PUBLISHED = "published", _("Published as a notice")
 
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="entries")
     # Stable identity within the source: the feed's GUID, else the link, else a content hash.
@@ -163,6 +165,8 @@ class Entry(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NEW, db_index=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Replayed from the demo's recorded snapshot (``omvarld loaddemo``), not fetched.
+    is_demo = models.BooleanField(_("demo data"), default=False)
 
     class Meta:
         ordering = ["-relevance", "-fetched_at"]

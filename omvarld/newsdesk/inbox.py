@@ -38,6 +38,38 @@ class Story:
     reasons: list[str]
     tips: list
 
+    @property
+    def entity_tags(self) -> list:
+        return _unique([t.entity for t in self.entry.tags.all() if t.entity_id])
+
+    @property
+    def theme_tags(self) -> list:
+        return _unique([t.theme for t in self.entry.tags.all() if t.theme_id])
+
+
+def _unique(objects: list) -> list:
+    return list({o.pk: o for o in objects}.values())
+
+
+def picked(limit: int = PAGE) -> list[Story]:
+    """Entries an editor picked whose notice is not yet published (nor the entry dropped)."""
+    qs = monitoring.ranked_entries(status=Entry.Status.PICKED).select_related("decided_by").prefetch_related("tips__sender").order_by("-decided_at", "-id")
+    return _with_clusters(list(qs[:limit]))
+
+
+def languages() -> list[tuple[str, str]]:
+    """The languages of the open entries as (code, name), for the language filter."""
+    from django.utils.translation import get_language_info
+
+    out = []
+    for code in sorted({c for c in Entry.objects.filter(status__in=OPEN).values_list("language", flat=True) if c}):
+        try:
+            name = get_language_info(code)["name_translated"]
+        except KeyError:
+            name = code
+        out.append((code, name))
+    return out
+
 
 def stories(f: Filters, limit: int = PAGE) -> list[Story]:
     since = dt.datetime.combine(f.since, dt.time.min, tzinfo=timezone.get_current_timezone()) if f.since else None
@@ -46,10 +78,13 @@ def stories(f: Filters, limit: int = PAGE) -> list[Story]:
     ).filter(status__in=OPEN).prefetch_related("tips__sender")
     if f.min_score is not None:
         qs = qs.filter(relevance__gte=f.min_score)
-    entries = list(qs[:limit])
+    return _with_clusters(list(qs[:limit]))
+
+
+def _with_clusters(entries: list[Entry]) -> list[Story]:
     cluster_ids = {e.cluster_id for e in entries if e.cluster_id}
     siblings: dict[int, list[Entry]] = {}
-    for other in Entry.objects.filter(cluster_id__in=cluster_ids).select_related("source").order_by("-relevance"):
+    for other in Entry.objects.filter(cluster_id__in=cluster_ids).select_related("source").order_by("-relevance", "id"):
         siblings.setdefault(other.cluster_id, []).append(other)
     return [
         Story(e, [o for o in siblings.get(e.cluster_id, []) if o.pk != e.pk], reasons(e), list(e.tips.all()))

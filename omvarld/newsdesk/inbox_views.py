@@ -50,6 +50,8 @@ def inbox_page(request):
     f = _filters(request.GET)
     context = {
         "stories": inbox.stories(f),
+        "picked": inbox.picked(),
+        "languages": inbox.languages(),
         "filters": f,
         "get": request.GET,
         "entities": Entity.objects.alive().filter(is_watched=True),

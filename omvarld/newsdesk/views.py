@@ -18,6 +18,8 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_POST
 
 from omvarld.core.models import MainCategory, Theme
+from omvarld.monitoring import actions as monitoring
+from omvarld.monitoring.models import Entry
 from omvarld.newsdesk import actions, inbox, queries
 from omvarld.newsdesk.feeds import SCOPES, feed_links
 from omvarld.newsdesk.forms import NewsletterForm, NoticeForm, WeekForm
@@ -103,7 +105,7 @@ def notice_new(request):
     if request.method == "POST":
         form = NoticeForm(request.POST, **options)
         if form.is_valid():
-            return _publish(request, form)
+            return _publish(request, form, entry)
     else:
         form = NoticeForm(initial=_prefill(request, entry, suggested), **options)
     return render(request, "newsdesk/notice_form.html", {"form": form, "entry": entry}, status=400 if form.errors else 200)
@@ -135,7 +137,7 @@ def _prefill(request, entry, suggested) -> dict:
     }
 
 
-def _publish(request, form):
+def _publish(request, form, entry=None):
     data = form.cleaned_data
     notice = actions.publish_notice(
         user=request.user,
@@ -149,6 +151,8 @@ def _publish(request, form):
         entities=form.all_entities(),
         themes=list(data["themes"]),
     )
+    if entry is not None and entry.status in (Entry.Status.PICKED, Entry.Status.NEW, Entry.Status.TIP):
+        monitoring.mark_published(entry=entry, user=request.user)
     messages.success(request, _("The notice is published."))
     return redirect(notice.get_absolute_url())
 

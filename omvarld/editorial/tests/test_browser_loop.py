@@ -63,7 +63,7 @@ def test_suggest_review_revise_accept_and_restore(page, browser, live_server, pe
     editor.goto(f"/editorial/review/{suggestion.pk}/")
     expect(editor.locator("#id_item-summary")).to_have_value("A portal that measures social and ecological boundaries.")
     editor.check(f"input[name='item-themes'][value='{climate.pk}']")
-    editor.select_option("#id_item-placements", f"{amsterdam.pk}:{why.pk}")
+    editor.fill("#id_item-placements", f"Amsterdam — {why.name_sv}")
     editor.fill("#id_item-commentary", "The **first** commentary.")
     editor.click("form[action$='/accept/'] button[type=submit]")
     expect(editor.locator(".messages")).to_contain_text("Amsterdam doughnut city portal")

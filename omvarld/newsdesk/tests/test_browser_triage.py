@@ -41,7 +41,7 @@ def test_keyboard_triage_to_published_notice(transactional_db, page, live_server
 
     statuses = dict(Entry.objects.values_list("title", "status"))
     assert statuses == {
-        "Alpha: Amsterdam opens a materials bank": "picked",
+        "Alpha: Amsterdam opens a materials bank": "published",
         "Beta: minor council note": "discarded",
         "Gamma: unrelated sports result": "discarded",
     }
