@@ -8,6 +8,7 @@ another machine only adds capacity.
 |-------------------------|---------------------------|-------|
 | fetch due sources       | continuously, per source's own next_check_at | omvarld.monitoring.scheduler |
 | plan and queue digests  | every DIGEST_PLAN_INTERVAL seconds            | plan_and_queue_digests below |
+| event deadline reminders | every DIGEST_PLAN_INTERVAL seconds (once per due date) | send_event_deadline_reminders below |
 """
 
 import logging
@@ -28,6 +29,13 @@ def plan_and_queue_digests() -> int:
     return actions.enqueue_pending()
 
 
+def send_event_deadline_reminders() -> int:
+    """Remind responsible people of participation-plan deadlines (once per due date)."""
+    from omvarld.events import actions
+
+    return actions.send_deadline_reminders()
+
+
 def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
     """Run the periodic jobs until ``stop`` is set; a failing job is logged and retried next time."""
     interval = interval or settings.DIGEST_PLAN_INTERVAL
@@ -36,4 +44,8 @@ def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
             plan_and_queue_digests()
         except Exception:  # the worker must keep running; the failure is in the log
             log.exception("planning digests failed")
+        try:
+            send_event_deadline_reminders()
+        except Exception:  # the worker must keep running; the failure is in the log
+            log.exception("event deadline reminders failed")
         stop.wait(interval)
