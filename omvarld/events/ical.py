@@ -108,28 +108,28 @@ def _text(component, name: str) -> str:
 
 
 def _zone_of(prop, value: dt.datetime, default: str) -> str | None:
-    """The IANA name of a date-time's zone; None when the zone is unknown."""
+    """The IANA name of a date-time's zone; None when the zone is unknown.
+
+    A zone the file defines itself (a VTIMEZONE with a private name) is kept as the exact
+    moment in UTC; a TZID that neither the file nor the IANA database defines is unknown."""
+    tzid = prop.params.get("TZID") if prop is not None else None
     if value.tzinfo is None:
-        return default
+        if tzid:
+            return tzid if tzid in time_zone_names() else None
+        return default  # floating time: the calendar's (or the site's) zone
     key = getattr(value.tzinfo, "key", None)
     if key in time_zone_names():
         return key
-    if value.utcoffset() == dt.timedelta(0) and value.tzinfo in (dt.UTC, zoneinfo.ZoneInfo("UTC")):
-        return "UTC"
-    tzid = prop.params.get("TZID") if prop is not None else None
     if tzid in time_zone_names():
         return tzid
-    name = value.tzname()
-    if name in ("UTC", "GMT", "Z"):
-        return "UTC"
-    return None
+    return "UTC"
 
 
 def _moment(value, zone: str) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=zoneinfo.ZoneInfo(zone))
-        return value
+        return value.astimezone(zoneinfo.ZoneInfo(zone))
     return dt.datetime.combine(value, dt.time.min, tzinfo=zoneinfo.ZoneInfo(zone))
 
 
