@@ -149,6 +149,12 @@ def parse(data: bytes) -> ParseResult:
         calendars = icalendar.Calendar.from_ical(text, multiple=True)
     except Exception as exc:  # the library raises ValueError, KeyError, IndexError… on broken input
         raise CalendarError(_("This is not a readable iCalendar file: %(error)s") % {"error": str(exc) or type(exc).__name__}) from exc
+    if calendars and all(getattr(c, "name", "") == "VEVENT" for c in calendars):
+        # Bare VEVENTs (no VCALENDAR around them), as some programs export one event.
+        wrapper = icalendar.Calendar()
+        for c in calendars:
+            wrapper.add_component(c)
+        calendars = [wrapper]
     calendars = [c for c in calendars if getattr(c, "name", "") == "VCALENDAR"]
     if not calendars:
         raise CalendarError(_("The file holds no VCALENDAR."))
@@ -180,12 +186,13 @@ def _event(ve, default_zone: str) -> Parsed:
         raise CalendarError(_("it has no UID"))
     if len(uid) > 255:
         raise CalendarError(_("its UID is longer than 255 characters"))
-    title = _text(ve, "SUMMARY")
-    if not title:
-        raise CalendarError(_("it has no SUMMARY (title)"))
+    title = _text(ve, "SUMMARY") or _("Untitled event")
     description = _text(ve, "DESCRIPTION")
     if len(description) > MAX_TEXT:
         raise CalendarError(_("its description has %(n)s characters; at most %(max)s are allowed") % {"n": len(description), "max": MAX_TEXT})
+    for name in ("DTSTART", "DTEND", "DURATION", "GEO"):
+        if isinstance(ve.get(name), list):
+            raise CalendarError(_("it has more than one %(name)s") % {"name": name})
     start_prop = ve.get("DTSTART")
     if start_prop is None:
         raise CalendarError(_("it has no DTSTART"))

@@ -64,6 +64,13 @@ def test_local_times_follow_the_event_time_zone():
     assert event.local_start.hour == 9 and event.local_start.tzinfo == zoneinfo.ZoneInfo("Europe/Madrid")
 
 
+def test_pages_in_swedish_and_english(client):
+    make_event("Future expo", start=dt.datetime(2099, 1, 1, tzinfo=UTC))
+    assert "Kommande evenemang" in client.get("/events/").content.decode()
+    body = client.get("/events/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Upcoming events" in body
+
+
 def test_list_splits_upcoming_and_past(client):
     make_event("Future expo", start=dt.datetime(2099, 1, 1, tzinfo=UTC))
     make_event("Old congress", start=dt.datetime(2001, 1, 1, tzinfo=UTC))
@@ -199,7 +206,10 @@ def test_no_reminder_after_the_date_or_for_dropped_plans(plan_with_deadline):
 
 def test_reminder_is_in_swedish_by_default(plan_with_deadline):
     _run(NOW)
-    assert "Hej" in mail.outbox[0].body or "Bokning" in mail.outbox[0].subject or "Deadline" not in mail.outbox[0].subject
+    message = mail.outbox[0]
+    assert message.subject.startswith("Sista dag 5 mars 2027: Booth booking")
+    assert "Hej" in message.body and "Du är ansvarig för deltagandeplanen" in message.body
+    assert "om 4 dagar" in message.body
 
 
 def test_periodic_loop_runs_the_reminders(plan_with_deadline):
