@@ -94,3 +94,41 @@ def send_deadline_reminders(now=None) -> int:
     return sent
 
 
+
+
+def import_calendar_url(import_id: int) -> str:
+    """Fetch a calendar URL through the guarded fetcher (no private addresses, size and time
+    limits) and import it; the outcome is kept on the CalendarImport row. Runs in the worker."""
+    from django.conf import settings
+
+    from omvarld.lib.fetch import FetchError, FetchPolicy, fetch
+
+    from .models import CalendarImport
+
+    claimed = CalendarImport.objects.filter(pk=import_id, state=CalendarImport.State.PENDING).update(state=CalendarImport.State.RUNNING)
+    if not claimed:
+        return "not pending"
+    job = CalendarImport.objects.get(pk=import_id)
+    policy = FetchPolicy(
+        connect_timeout=settings.FETCH_CONNECT_TIMEOUT, total_timeout=settings.FETCH_TIMEOUT,
+        max_bytes=ical.MAX_FILE_BYTES, allow_loopback=settings.FETCH_ALLOW_LOOPBACK,
+        accept="text/calendar, application/octet-stream;q=0.5, */*;q=0.1",
+    )
+    try:
+        body = fetch(job.url, policy).body
+        report = import_calendar(body)
+    except FetchError as exc:
+        job.state, job.message = CalendarImport.State.FAILED, _fetch_message(exc)
+    except ical.CalendarError as exc:
+        job.state, job.message = CalendarImport.State.FAILED, str(exc)
+    else:
+        job.state, job.created, job.updated, job.message = CalendarImport.State.DONE, report.created, report.updated, ""
+    job.finished_at = timezone.now()
+    job.save()
+    return job.state
+
+
+def _fetch_message(exc) -> str:
+    from omvarld.monitoring.errors import describe
+
+    return str(describe(exc.key, exc.params))

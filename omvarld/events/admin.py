@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Deadline, Event, ParticipationPlan
+from .models import CalendarImport, Deadline, Event, ParticipationPlan
 
 
 class PlanInline(admin.StackedInline):
@@ -35,3 +35,9 @@ class ParticipationPlanAdmin(admin.ModelAdmin):
     list_filter = ["status", "form"]
     filter_horizontal = ["responsible"]
     inlines = [DeadlineInline]
+
+
+@admin.register(CalendarImport)
+class CalendarImportAdmin(admin.ModelAdmin):
+    list_display = ["url", "state", "created", "updated", "requested_at"]
+    readonly_fields = ["state", "message", "created", "updated", "requested_by", "requested_at", "finished_at"]

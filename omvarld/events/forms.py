@@ -25,11 +25,29 @@ class FilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("iCalendar file (.ics)"))
+    file = forms.FileField(label=_("iCalendar file (.ics)"), required=False)
+    url = forms.URLField(label=_("or the calendar's address (URL)"), required=False, max_length=1000, assume_scheme="https")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Give either a file or an address."))
+        return data
+
+    def clean_url(self):
+        from omvarld.lib.fetch import FetchError, check_url
+
+        url = self.cleaned_data["url"]
+        if url:
+            try:
+                check_url(url)
+            except FetchError as exc:
+                raise forms.ValidationError(_("This address cannot be fetched: %(reason)s"), params={"reason": exc.key}) from exc
+        return url
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        if f.size > ical.MAX_FILE_BYTES:
+        if f and f.size > ical.MAX_FILE_BYTES:
             raise forms.ValidationError(
                 _("The file is %(size)s MB; at most %(max)s MB can be imported."),
                 params={"size": round(f.size / 1024 / 1024, 1), "max": ical.MAX_FILE_BYTES // 1024 // 1024},

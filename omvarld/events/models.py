@@ -145,3 +145,30 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.label or self.get_kind_display()} ({self.due_on})"
+
+
+class CalendarImport(models.Model):
+    """An import of a calendar from a URL, done by the worker (the web request never fetches)."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the worker")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    url = models.URLField(_("URL"), max_length=1000)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    message = models.TextField(_("message"), blank=True)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("calendar import")
+        verbose_name_plural = _("calendar imports")
+
+    def __str__(self):
+        return self.url

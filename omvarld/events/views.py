@@ -14,7 +14,8 @@ from omvarld.core.models import Entity, Theme
 
 from . import actions, ical, queries
 from .forms import FilterForm, ImportForm
-from .models import Event
+from .models import CalendarImport, Event
+from .tasks import import_calendar_url_task
 
 
 def _filters(request):
@@ -98,6 +99,11 @@ def ours_feed(request):
 def import_view(request):
     form = ImportForm(request.POST or None, request.FILES or None)
     errors: list[str] = []
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["url"]:
+        job = CalendarImport.objects.create(url=form.cleaned_data["url"], requested_by=request.user)
+        import_calendar_url_task.enqueue(job.pk)
+        messages.success(request, _("The calendar will be fetched and imported by the worker; its state is shown below."))
+        return redirect("events:import")
     if request.method == "POST" and form.is_valid():
         try:
             report = actions.import_calendar(form.cleaned_data["file"].read(ical.MAX_FILE_BYTES + 1))
@@ -108,4 +114,5 @@ def import_view(request):
                 "created": report.created, "updated": report.updated})
             return redirect("events:list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "events/import.html", {"form": form, "errors": errors}, status=status)
+    jobs = CalendarImport.objects.all()[:10]
+    return render(request, "events/import.html", {"form": form, "errors": errors, "jobs": jobs}, status=status)

@@ -142,10 +142,10 @@ def test_import_creates_then_updates_without_duplicates():
 @pytest.mark.parametrize(
     "events, message",
     [
-        (vevent(end="20270920T090000"), "ends before it starts"),
+        (vevent(end="20270920T090000"), "det slutar innan det börjar"),
         (vevent(tz="Mars/Olympus"), "Mars/Olympus"),
         (vevent(uid=""), "UID"),
-        (vevent(extra="DESCRIPTION:" + "x" * 30_000 + "\r\n"), "description"),
+        (vevent(extra="DESCRIPTION:" + "x" * 30_000 + "\r\n"), "beskrivningen har 30000 tecken"),
     ],
     ids=["end-before-start", "unknown-time-zone", "no-uid", "long-description"],
 )
@@ -205,3 +205,65 @@ def test_import_page_for_editors(client):
     assert not Event.objects.filter(uid="z@x").exists()
     client.logout()
     assert client.get("/events/import/").status_code == 302
+
+
+# Import from a URL, through the worker -------------------------------------------------------
+
+@pytest.fixture
+def server():
+    from omvarld.monitoring.tests.conftest import LocalServer
+
+    s = LocalServer()
+    yield s
+    s.close()
+
+
+def _request_url_import(client, url):
+    from omvarld.events.models import CalendarImport
+
+    editor = get_user_model().objects.create_user("ed", "ed@example.org")
+    assign_role(editor, EDITOR)
+    client.force_login(editor)
+    response = client.post("/events/import/", {"url": url})
+    assert response.status_code == 302
+    assert Event.objects.count() == 0  # the request itself fetched nothing
+    return CalendarImport.objects.get(url=url)
+
+
+def test_url_import_runs_in_the_worker_and_updates_by_uid(client, server, settings):
+    settings.FETCH_ALLOW_LOOPBACK = True
+    server.add("/cal.ics", EXAMPLE.format(events=vevent()).encode(), content_type="text/calendar")
+    job = _request_url_import(client, server.url("/cal.ics"))
+    assert job.state == "pending"
+    assert actions.import_calendar_url(job.pk) == "done"
+    job.refresh_from_db()
+    assert (job.created, job.updated) == (1, 0) and Event.objects.get(uid="a@x").title == "Nordic Edge"
+    assert actions.import_calendar_url(job.pk) == "not pending"  # a second run does nothing
+    page = client.get("/events/import/").content.decode()
+    assert server.url("/cal.ics") in page
+
+
+def test_url_import_refuses_private_addresses_and_bad_calendars(client, server, settings):
+    settings.FETCH_ALLOW_LOOPBACK = False
+    server.add("/cal.ics", EXAMPLE.format(events=vevent()).encode(), content_type="text/calendar")
+    job = _request_url_import(client, server.url("/cal.ics"))
+    assert actions.import_calendar_url(job.pk) == "failed"
+    job.refresh_from_db()
+    assert "127.0.0.1" in job.message and job.state == "failed"
+    assert Event.objects.count() == 0
+    settings.FETCH_ALLOW_LOOPBACK = True
+    server.add("/bad.ics", EXAMPLE.format(events=vevent(tz="Nowhere/Land")).encode(), content_type="text/calendar")
+    from omvarld.events.models import CalendarImport
+
+    bad = CalendarImport.objects.create(url=server.url("/bad.ics"))
+    assert actions.import_calendar_url(bad.pk) == "failed"
+    bad.refresh_from_db()
+    assert "Nowhere/Land" in bad.message and Event.objects.count() == 0
+
+
+def test_import_form_needs_exactly_one_source(client):
+    editor = get_user_model().objects.create_user("ed", "ed@example.org")
+    assign_role(editor, EDITOR)
+    client.force_login(editor)
+    assert client.post("/events/import/", {}).status_code == 400
+    assert client.post("/events/import/", {"url": "ftp://example.org/cal.ics"}).status_code == 400
