@@ -3,7 +3,7 @@
 import calendar
 import datetime as dt
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from .models import Event, ParticipationPlan

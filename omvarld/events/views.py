@@ -14,7 +14,7 @@ from omvarld.core.models import Entity, Theme
 
 from . import actions, ical, queries
 from .forms import FilterForm, ImportForm
-from .models import CalendarImport, Event
+from .models import CalendarImport
 from .tasks import import_calendar_url_task
 
 
