@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 
 from omvarld.accounts.roles import EDITOR, MEMBER, assign_role
 from omvarld.core.models import Entity, MainCategory, Region, Theme
-from omvarld.events import actions
 from omvarld.events.demo import load_demo_events
 from omvarld.events.models import Deadline, Event, ParticipationPlan
 
