@@ -12,6 +12,7 @@ another machine only adds capacity.
 | send due mail (retries) | every DIGEST_PLAN_INTERVAL seconds            | send_due_mail below |
 | trend radar table       | hourly; "what is rising" summary on Mondays   | omvarld.trends.jobs.run_due |
 | feed pool, ranking model, "for you" mail | pool every 5 min, model every 6 h, mail Mondays | omvarld.personal.jobs.run_due |
+| event deadline reminders | every DIGEST_PLAN_INTERVAL seconds (once per due date) | send_event_deadline_reminders below |
 """
 
 import logging
@@ -59,6 +60,13 @@ def run_feed_and_trends() -> None:
             log.exception("%s jobs failed", name)
 
 
+def send_event_deadline_reminders() -> int:
+    """Remind responsible people of participation-plan deadlines (once per due date)."""
+    from omvarld.events import actions
+
+    return actions.send_deadline_reminders()
+
+
 def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
     """Run the periodic jobs until ``stop`` is set; a failing job is logged and retried next time."""
     interval = interval or settings.DIGEST_PLAN_INTERVAL
@@ -79,4 +87,8 @@ def run_periodic(stop: threading.Event, interval: float | None = None) -> None:
         except Exception:
             log.exception("queueing due mail failed")
         run_feed_and_trends()
+        try:
+            send_event_deadline_reminders()
+        except Exception:  # the worker must keep running; the failure is in the log
+            log.exception("event deadline reminders failed")
         stop.wait(interval)

@@ -38,6 +38,10 @@ def ensure_roles() -> dict[str, Group]:
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in ROLES}
     groups[EDITOR].permissions.set(_perms(_CONTENT + ["entity", "entityrelation", "theme"]))
     groups[ADMIN].permissions.set(_perms(_CONTENT + _TAXONOMY))
+    # The events calendar (#15): editors keep events, participation plans and their deadlines.
+    events = Permission.objects.filter(content_type__app_label="events")
+    groups[EDITOR].permissions.add(*events)
+    groups[ADMIN].permissions.add(*events)
     return groups
 
 

@@ -153,6 +153,9 @@ def load_demo(path: Path = DEMO_FILE, *, with_users: bool = True, now=None) -> L
     )
     if with_users:
         report.users = ensure_demo_users()
+    from omvarld.events.demo import load_demo_events
+
+    report.counts["events"] = load_demo_events()
     return report
 
 
