@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "omvarld.panel",
     "omvarld.surveys",
     "omvarld.programmes",
+    "omvarld.glossary",
 ]
 
 MIDDLEWARE = [

@@ -105,8 +105,11 @@ def find(query: str, kinds: tuple[str, ...] = ("entity", "item"), limit: int = M
     groups = _query_groups(query)
     if not groups:
         return []
+    from omvarld.core import expansion
     from omvarld.core.models import SearchDocument
 
+    # Swedish and English names of the same thing match each other (#17).
+    match = expansion.match_expression(query, connection.vendor)
     codes = [SearchDocument.KIND_CODES[k] for k in kinds]
     placeholders = ", ".join(["%s"] * len(codes))
     with connection.cursor() as cur:
@@ -116,7 +119,7 @@ def find(query: str, kinds: tuple[str, ...] = ("entity", "item"), limit: int = M
                     FROM core_searchdocument d, to_tsquery('simple', %s) q
                     WHERE d.tsv @@ q AND (d.id & 7) IN ({placeholders})
                     ORDER BY score DESC, d.id DESC LIMIT %s""",
-                [_tsquery(groups), *codes, limit],
+                [match, *codes, limit],
             )
         else:
             # bm25() is lower-is-better; the title column weighs ten times the body.
@@ -124,7 +127,7 @@ def find(query: str, kinds: tuple[str, ...] = ("entity", "item"), limit: int = M
                 f"""SELECT rowid, -bm25(core_search_fts, 10.0, 1.0) AS score FROM core_search_fts
                     WHERE core_search_fts MATCH %s AND (rowid & 7) IN ({placeholders})
                     ORDER BY score DESC, rowid DESC LIMIT %s""",
-                [_fts5_match(groups), *codes, limit],
+                [match, *codes, limit],
             )
         rows = cur.fetchall()
     out = []
