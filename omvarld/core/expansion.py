@@ -3,7 +3,8 @@
 A query is read left to right; wherever a run of its words is a known term (a theme's Swedish
 or English label, or an entry of a bilingual vocabulary such as the glossary app), that run
 becomes one group whose alternatives are every equivalent term. A one-word alternative matches
-as before (any of its stems, as a prefix); a term of several words is a phrase.
+as before (any of its stems, as a prefix); an equivalent term of several words is a phrase. The
+words as typed stay matched as before (each word anywhere), so expansion only ever adds hits.
 
 The index holds each word as one to three tokens (the word, its Swedish and its English stem), so
 a phrase cannot be an exact token sequence. It is matched as its words' stems standing next to
@@ -71,10 +72,13 @@ class Vocabulary:
                 if (t, sid) in seen or i + len(t) > len(qwords):
                     continue
                 seen.add((t, sid))
-                if all(_keys(tw) & _keys(qw) for tw, qw in zip(t, qwords[i : i + len(t)], strict=False)):
-                    if best is None or len(t) > best[0]:
-                        best = (len(t), sid)
-        return best
+                span = qwords[i : i + len(t)]
+                if all(_keys(tw) & _keys(qw) for tw, qw in zip(t, span, strict=False)):
+                    # Longest first; between equally long terms, the one spelt most like the query.
+                    rank = (len(t), sum(tw == qw for tw, qw in zip(t, span, strict=False)))
+                    if best is None or rank > best[0]:
+                        best = (rank, sid)
+        return (best[0][0], best[1]) if best else None
 
 
 def build(term_sets: Iterable[Iterable[str]]) -> Vocabulary:
@@ -118,7 +122,8 @@ def vocabulary() -> Vocabulary:
 
 
 def expand(query: str, vocab: Vocabulary | None = None) -> list[list[Term]]:
-    """The query as AND-groups, each a list of alternative terms (one or more words each)."""
+    """The query as AND-groups, each a list of alternative terms (one or more words each); the
+    first alternative of a group is always the words as typed."""
     vocab = vocabulary() if vocab is None else vocab
     qwords = search.words(query)[: search.MAX_QUERY_WORDS]
     groups: list[list[Term]] = []
@@ -144,16 +149,28 @@ def _token(word: str) -> tuple[str, bool]:
     return s, len(s) >= search.MIN_PREFIX
 
 
-def _fts5_alt(t: Term) -> str:
-    if len(t) == 1:
-        return " OR ".join(f'"{s}"*' if len(s) >= search.MIN_PREFIX else f'"{s}"' for s in search.stems(t[0]) if s)
+def _content(t: Term) -> Term:
+    return tuple(w for w in t if w not in STOPWORDS) or t
+
+
+def _fts5_word(w: str) -> str:
+    return " OR ".join(f'"{s}"*' if len(s) >= search.MIN_PREFIX else f'"{s}"' for s in search.stems(w) if s)
+
+
+def _ts_word(w: str) -> str:
+    return " | ".join(f"'{s}':*" if len(s) >= search.MIN_PREFIX else f"'{s}'" for s in search.stems(w) if s)
+
+
+def _fts5_alt(t: Term, own: bool = False) -> str:
+    if len(t) == 1 or own:
+        return " AND ".join(f"({_fts5_word(w)})" for w in _content(t))
     toks = [f'"{s}"*' if prefix else f'"{s}"' for s, prefix in map(_token, t)]
     return f"NEAR({' '.join(toks)}, {3 * len(t) - 2})"
 
 
-def _ts_alt(t: Term) -> str:
-    if len(t) == 1:
-        return " | ".join(f"'{s}':*" if len(s) >= search.MIN_PREFIX else f"'{s}'" for s in search.stems(t[0]) if s)
+def _ts_alt(t: Term, own: bool = False) -> str:
+    if len(t) == 1 or own:
+        return " & ".join(f"({_ts_word(w)})" for w in _content(t))
     toks = [f"'{s}':*" if prefix else f"'{s}'" for s, prefix in map(_token, t)]
     pairs = []
     for a, b in zip(toks, toks[1:], strict=False):
@@ -165,8 +182,8 @@ def match_expression(query: str, vendor: str) -> str:
     """The engine's match expression for ``query`` (FTS5 MATCH text or a tsquery), or ''."""
     groups = expand(query)
     if vendor == "postgresql":
-        return " & ".join("(" + " | ".join(f"({_ts_alt(t)})" for t in g) + ")" for g in groups)
-    return " AND ".join("(" + " OR ".join(f"({_fts5_alt(t)})" for t in g) + ")" for g in groups)
+        return " & ".join("(" + " | ".join(f"({_ts_alt(t, i == 0)})" for i, t in enumerate(g)) + ")" for g in groups)
+    return " AND ".join("(" + " OR ".join(f"({_fts5_alt(t, i == 0)})" for i, t in enumerate(g)) + ")" for g in groups)
 
 
 def theme_terms() -> list[list[str]]:
