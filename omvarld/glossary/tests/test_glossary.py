@@ -120,3 +120,16 @@ def test_cross_language_recall_on_the_demo_map(capsys):
     call_command("evaluate-search")
     out = capsys.readouterr().out
     assert "with expansion" in out and '"en_recall"' in out
+
+
+@pytest.mark.django_db
+def test_editors_find_and_add_terms_in_the_admin(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw-root")
+    client.force_login(admin)
+    page = client.get("/admin/glossary/term/?q=fjärrvärme")
+    assert page.status_code == 200
+    assert "district heating" in page.content.decode()
+    client.post("/admin/glossary/term/add/", {"sv": "strandpromenad", "en": "seaside promenade", "note": ""})
+    assert Term.objects.filter(sv="strandpromenad", en="seaside promenade").exists()
+    client.post("/admin/glossary/term/add/", {"sv": " ", "en": "nothing", "note": ""})
+    assert not Term.objects.filter(en="nothing").exists()
