@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "omvarld.programmes",
     "omvarld.outbox",
     "omvarld.runtime",
+    "omvarld.glossary",
 ]
 
 MIDDLEWARE = [

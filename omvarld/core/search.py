@@ -85,22 +85,6 @@ def _query_groups(query: str) -> list[tuple[str, ...]]:
     return [g for g in groups if g]
 
 
-def _fts5_match(groups) -> str:
-    parts = []
-    for g in groups:
-        alts = [f'"{s}"*' if len(s) >= MIN_PREFIX else f'"{s}"' for s in g]
-        parts.append("(" + " OR ".join(alts) + ")")
-    return " AND ".join(parts)
-
-
-def _tsquery(groups) -> str:
-    parts = []
-    for g in groups:
-        alts = [f"'{s}':*" if len(s) >= MIN_PREFIX else f"'{s}'" for s in g]
-        parts.append("(" + " | ".join(alts) + ")")
-    return " & ".join(parts)
-
-
 def find(query: str, kinds: tuple[str, ...] = ("entity", "item"), limit: int = MAX_HITS) -> list[Hit]:
     """The best hits for ``query``, best first. Every query word must match (AND).
 
@@ -113,14 +97,17 @@ def find(query: str, kinds: tuple[str, ...] = ("entity", "item"), limit: int = M
     groups = _query_groups(query)
     if not groups:
         return []
+    from omvarld.core import expansion
     from omvarld.core.models import SearchDocument
 
+    # Swedish and English names of the same thing match each other (#17).
+    match = expansion.match_expression(query, connection.vendor)
     codes = [SearchDocument.KIND_CODES[k] for k in kinds]
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            rows = _find_postgresql(cur, _tsquery(groups), codes)
+            rows = _find_postgresql(cur, match, codes)
         else:
-            rows = _find_sqlite(cur, _fts5_match(groups), codes)
+            rows = _find_sqlite(cur, match, codes)
     if len(rows) >= CANDIDATES and SearchDocument.KIND_CODES["entity"] in codes:
         # Entity keys are the smallest, so a very common word cuts them off: match them apart.
         seen = {r[0] for r in rows}
