@@ -94,10 +94,13 @@ def _headers(response, etag: str, changed_ts: int, language: str):
 
 def _answer(request, hit, etag, changed_ts, language):
     """The cached page as a response, or None when it needs a CSRF token and none can be made here."""
-    status, content_type, body, with_token = hit
+    status, content_type, body, with_token, *extra = hit
     if with_token:
         body = body.replace(TOKEN_PLACEHOLDER.encode(), get_token(request).encode())
     response = HttpResponse(body, status=status, content_type=content_type)
+    if extra and extra[0] is not None:
+        # What the view told the analytics counter (a search's number of hits), kept with the page.
+        response.analytics_results = extra[0]
     response["X-Page-Cache"] = "hit"
     return _headers(response, etag, changed_ts, language)
 
@@ -179,7 +182,7 @@ def store(request, response) -> None:
         return
     body, with_token = swapped
     key, etag, changed_ts, language = keys
-    cache.set(key, (200, response["Content-Type"], body, with_token), seconds())
+    cache.set(key, (200, response["Content-Type"], body, with_token, getattr(response, "analytics_results", None)), seconds())
     _headers(response, etag, changed_ts, language)
     response["X-Page-Cache"] = "miss"
 

@@ -97,16 +97,18 @@ def source_fetch(request, pk):
 @editor_required
 def opml_import(request):
     """Upload a list; the answer shows the import report (or why the file was refused)."""
-    form = OPMLImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    # Bound even when empty, so a post without a file is an error (400), not a blank form.
+    form = OPMLImportForm(request.POST if posted else None, request.FILES if posted else None)
     report = None
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             # Read one byte past the limit, so a larger file is refused without being read whole.
             data = form.cleaned_data["file"].read(MAX_BYTES + 1)
             report = actions.import_opml(data=data, user=request.user)
         except actions.SourceError as exc:
             form.add_error("file", describe(exc.key, exc.params))
-    status = 400 if request.method == "POST" and form.errors else 200
+    status = 400 if posted and form.errors else 200
     return render(request, "monitoring/opml_import.html", {"form": form, "report": report}, status=status)
 
 

@@ -113,10 +113,65 @@ ROUTES = {
     "themes/<slug:slug>/": ("public", "GET"),
     "search/": ("public", "GET"),
     "whats-new/": ("public", "GET"),
+    "themes/": ("public", "GET"),
+    "favicon.ico": ("public", "GET"),
+    # mail outbox (#10)
+    "outbox/": ("admin", "GET"),
+    "outbox/<int:pk>/": ("admin", "GET"),
+    "outbox/<int:pk>/html/": ("admin", "GET"),
+    "outbox/<int:pk>/retry/": ("admin", "POST"),
+    # follows and My feed (#12)
+    "feed/": ("signed-in", "GET"),
+    "feed/saved/": ("signed-in", "GET"),
+    "feed/<str:kind>/<int:pk>/open/": ("signed-in", "GET"),
+    "feed/<str:kind>/<int:pk>/<str:action>/": ("signed-in", "POST"),
+    "feed/settings/": ("signed-in", "POST"),
+    "feed/secret/reset/": ("signed-in", "POST"),
+    "feed/my-data.json": ("signed-in", "GET"),
+    "feed/atom/<str:secret>/": ("link", "GET"),
+    "following/": ("signed-in", "GET"),
+    "following/<int:pk>/mail/": ("signed-in", "POST"),
+    "following/<int:pk>/remove/": ("signed-in", "POST"),
+    "follow/keyword/": ("signed-in", "POST"),
+    "follow/<str:kind>/<path:ref>/": ("signed-in", "POST"),
+    "unfollow/<str:kind>/<path:ref>/": ("signed-in", "POST"),
+    # trend radar (#12)
+    "trends/": ("public", "GET"),
+    "trends/weekly/": ("editor", "GET"),
+    # analytics (#13): counting endpoints are public, the figures are the editors'
+    "analytics/": ("editor", "GET"),
+    "analytics/csv/<slug:slug>.csv": ("editor", "GET"),
+    "analytics/out/": ("public", "GET"),
+    "analytics/beacon/": ("public", "POST"),
+    # map and graph (#14), programme look (M12)
+    "map/": ("public", "GET"),
+    "map/data.json": ("public", "GET"),
+    "map/places/<slug:slug>/card/": ("public", "GET"),
+    "graph/": ("public", "GET"),
+    "graph/data.json": ("public", "GET"),
+    "graph/export.graphml": ("public", "GET"),
+    "graph/relations/new/": ("editor", "POST"),
+    "programme/look.css": ("public", "GET"),
+    "programme/logo": ("public", "GET"),
+    # events calendar and webinars (#15)
+    "events/": ("public", "GET"),
+    "events/<int:year>/<int:month>/": ("public", "GET"),
+    "events/<int:pk>/": ("public", "GET"),
+    "events/<int:pk>.ics": ("public", "GET"),
+    "events/feed.ics": ("public", "GET"),
+    "events/we-take-part.ics": ("public", "GET"),
+    "events/themes/<slug:slug>.ics": ("public", "GET"),
+    "events/entities/<slug:slug>.ics": ("public", "GET"),
+    "events/import/": ("editor", "GET POST"),
+    "webinars/": ("public", "GET"),
+    "webinars/<int:pk>/": ("public", "GET"),
+    "webinars/feed.atom": ("public", "GET"),
 }
 WHO = {"public", "token", "link", "signed-in", "partner", "editor", "admin", "asker", "bearer"}
 SAMPLE = {"<int:pk>": "1", "<str:token>": "abc", "<slug:kind>": "item", "<slug:model>": "item", "<str:code>": "en",
-          "<str:scope>": "theme", "<slug:slug>": "energy", "<slug>": "energy", "<item_id>": "1"}
+          "<str:scope>": "theme", "<slug:slug>": "energy", "<slug>": "energy", "<item_id>": "1",
+          "<int:year>": "2027", "<int:month>": "1", "<str:kind>": "entity", "<path:ref>": "amsterdam",
+          "<str:action>": "save", "<str:secret>": "abc"}
 
 
 def _routes(patterns=None, prefix=""):

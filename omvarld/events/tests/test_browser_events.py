@@ -13,7 +13,7 @@ AXE = Path(__file__).resolve().parents[2] / "catalogue" / "tests" / "vendor" / "
 
 
 def axe(page):
-    page.add_script_tag(path=str(AXE))
+    page.evaluate(AXE.read_text())  # not a <script> tag: the CSP refuses inline script
     result = page.evaluate(
         """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
     )

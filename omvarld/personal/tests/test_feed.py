@@ -188,6 +188,23 @@ def test_the_weekly_for_you_mail(member, built, mailoutbox):
     Profile.objects.create(user=member, weekly_digest=True, include_stream=True)
     assert digest.send_for_you(force=True) == 1
     assert digest.send_for_you(force=True) == 0  # at most once a week
+    from omvarld.outbox.actions import deliver
+
+    deliver()  # mail goes out through the outbox, which workers send
+    assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == ["mats@example.org"] and "C40 mayors agree on clean construction" in message.body
     assert "Du följer C40" in message.body
+
+
+def test_follows_and_unfollows_are_counted_for_the_curators(member_client, built):
+    from omvarld.analytics.models import Hit
+
+    member_client.post("/follow/entity/c40/")
+    member_client.post("/follow/entity/c40/")  # already followed: not counted again
+    member_client.post("/unfollow/entity/c40/")
+    counted = sorted(Hit.objects.values_list("kind", "target"))
+    key = f"entity:{built['c40'].pk}"
+    assert counted == [("follow", key), ("unfollow", key)]
+    # Only the kind, the entity and the day: nothing about who followed.
+    assert not Hit.objects.exclude(visitor="").exists()
