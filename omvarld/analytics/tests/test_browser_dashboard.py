@@ -2,7 +2,6 @@
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils import timezone
 from omvarld.analytics.actions import rebuild_months
 from omvarld.analytics.models import DailyCount, DailyTotal, Kind
 from omvarld.analytics.tests.conftest import make_user
+from omvarld.catalogue.tests.browser import axe_violations, wait_until
 from omvarld.core.models import Entity, Item
 from omvarld.demo.loader import load_demo
 
@@ -17,18 +17,7 @@ from .conftest import MINI
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "catalogue" / "tests" / "vendor" / "axe.min.js"
 
-
-def wait_until(page, expression, timeout=15.0):
-    """Poll a JavaScript condition through the debugging protocol (Playwright's wait_for_function
-    evaluates a string in the page, which the Content-Security-Policy refuses)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 def fill_figures():
     load_demo(MINI, with_users=False)
@@ -77,10 +66,5 @@ def test_dashboard_draws_charts_and_passes_axe(browser, live_server, screenshot_
     page.screenshot(path=os.path.join(screenshot_dir, f"analytics-dashboard-{language}.png"), full_page=True)
     for section in ("over-time", "top-entities", "follows"):
         page.locator(f"#{section}").screenshot(path=os.path.join(screenshot_dir, f"analytics-{section}-{language}.png"))
-    page.evaluate(AXE.read_text())  # not a <script> tag: the CSP refuses inline script
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
-    )
-    found = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-    assert found == []
+    assert axe_violations(page) == []
     context.close()

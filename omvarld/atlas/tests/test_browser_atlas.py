@@ -13,23 +13,13 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from omvarld.accounts.roles import EDITOR, assign_role
+from omvarld.catalogue.tests.browser import axe_violations, wait_until
 from omvarld.core.models import EntityRelation
 from omvarld.demo.loader import DEMO_FILE, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(__file__).resolve().parents[2] / "catalogue" / "tests" / "vendor" / "axe.min.js"
 
-
-def wait_until(page, expression, timeout=15.0):
-    """Poll a JavaScript condition through the debugging protocol (Playwright's wait_for_function
-    evaluates a string in the page, which the Content-Security-Policy refuses)."""
-    import time
-
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(100)
 
 
 @pytest.fixture
@@ -57,13 +47,6 @@ def wait_map(page):
     page.wait_for_selector("#map[data-ready=true]")
     page.wait_for_selector(".atlas-marker, .atlas-cluster")
 
-
-def axe_violations(page):
-    page.evaluate(AXE.read_text())  # not a <script> tag: the CSP refuses inline script
-    result = page.evaluate(
-        """async () => await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
-    )
-    return [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
 
 
 def tab_to(page, predicate_js: str, limit: int = 80) -> None:
