@@ -28,7 +28,7 @@ def _link_from_mail_view(admin, subject_part: str, path_part: str, shot: str) ->
 
 
 @pytest.mark.browser
-def test_sign_in_and_confirm_through_the_mail_view(browser, live_server, transactional_db, settings):
+def test_sign_in_and_confirm_through_the_mail_view(browser, live_server, transactional_db, settings, screenshot_dir):
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "", "port": 25}}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.SITE_URL = live_server.url  # what PORT gives a real server
@@ -56,7 +56,7 @@ def test_sign_in_and_confirm_through_the_mail_view(browser, live_server, transac
     admin.get_by_role("button", name="Logga in").click()
     admin.get_by_role("link", name="E-post").click()
     assert "EMAIL_HOST" in admin.locator("main").inner_text()
-    link = _link_from_mail_view(admin, "Logga in", "/accounts/link/", "/tmp/i10a-mail-signin.png")
+    link = _link_from_mail_view(admin, "Logga in", "/accounts/link/", f"{screenshot_dir}/mail-signin.png")
     assert admin.frame_locator("iframe.mail-html").locator("body").inner_text()  # the HTML part is shown
 
     eva.goto(link)
@@ -69,10 +69,10 @@ def test_sign_in_and_confirm_through_the_mail_view(browser, live_server, transac
     form.get_by_label("E-postadress").fill("eva@example.org")
     form.get_by_role("button").click()
     assert "inom kort" in eva.locator("main").inner_text()
-    link = _link_from_mail_view(admin, "Bekräfta", "/subscriptions/confirm/", "/tmp/i10a-mail-confirm.png")
+    link = _link_from_mail_view(admin, "Bekräfta", "/subscriptions/confirm/", f"{screenshot_dir}/mail-confirm.png")
     eva.goto(link)
     eva.get_by_role("button").filter(has_text=re.compile("Ja")).click()
-    eva.screenshot(path="/tmp/i10a-confirmed.png", full_page=True)
+    eva.screenshot(path=f"{screenshot_dir}/mail-confirmed.png", full_page=True)
     assert Subscriber.objects.get(email="eva@example.org").status == "confirmed"
     assert set(Message.objects.values_list("status", flat=True)) == {"held"}
     newcomer_context.close()
