@@ -171,8 +171,11 @@ def _run(at):
     # The clock is frozen at ``at`` for everything the job reads.
     with mock.patch("django.utils.timezone.now", return_value=at):
         from omvarld import schedules
+        from omvarld.outbox.actions import deliver
 
-        return schedules.send_event_deadline_reminders()
+        queued = schedules.send_event_deadline_reminders()
+        deliver(now=lambda: at)  # reminders go out through the mail outbox, as workers send it
+        return queued
 
 
 def test_reminder_goes_to_responsible_people_once_per_due_date(plan_with_deadline):
@@ -221,4 +224,7 @@ def test_periodic_loop_runs_the_reminders(plan_with_deadline):
          mock.patch.object(schedules, "plan_and_queue_digests", return_value=0), \
          mock.patch.object(stop, "wait", side_effect=lambda _i: stop.set()):
         schedules.run_periodic(stop, interval=1)
+    from omvarld.outbox.actions import deliver
+
+    deliver(now=lambda: NOW)
     assert len(mail.outbox) == 2
