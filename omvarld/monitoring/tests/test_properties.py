@@ -131,3 +131,8 @@ def test_generated_feeds_parse_to_their_items(items, kind):
     assert len(harvest.candidates) == len(items)
     for c in harvest.candidates:
         assert executable(sanitise_html(c.html)) == []
+
+
+def test_markdown_with_a_lone_surrogate_renders_without_it():
+    # Found by the property test above: the sanitiser could not encode U+D800 and raised.
+    assert render_markdown("a\ud800b **x**") == "<p>ab <strong>x</strong></p>"
