@@ -14,6 +14,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import nh3
 import numpy as np
 
+from omvarld.lib.xmltext import clean_xml_text
+
 # --- HTML -------------------------------------------------------------------------------------------
 
 ALLOWED_TAGS = {
@@ -28,8 +30,9 @@ def sanitise_html(fragment: str) -> str:
     """HTML safe to render: no scripts, event handlers, styles or javascript: links (nh3/ammonia)."""
     if not fragment:
         return ""
+    # A lone surrogate (possible in text decoded elsewhere) makes the sanitiser raise.
     return nh3.clean(
-        fragment,
+        clean_xml_text(fragment),
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
@@ -48,7 +51,7 @@ def html_to_text(fragment: str) -> str:
         return ""
     if "<" not in fragment and "&" not in fragment:
         return _SPACE.sub(" ", fragment).strip()
-    stripped = nh3.clean(_BLOCK.sub(" ", fragment), tags=set(), clean_content_tags={"script", "style"})
+    stripped = nh3.clean(_BLOCK.sub(" ", clean_xml_text(fragment)), tags=set(), clean_content_tags={"script", "style"})
     return _SPACE.sub(" ", html.unescape(stripped)).strip()
 
 

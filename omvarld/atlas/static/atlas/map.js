@@ -137,6 +137,13 @@
           chunkedLoading: true, chunkDelay: 10, chunkProgress: function (done, total) { if (done >= total) { loaded(); } },
         });
         var markers = data.places.map(function (row) { return placeMarker(row, data.categories, cols); });
+        // The view is set before the markers are added and without animation, so they are
+        // clustered once, at the zoom they are shown at, and stand still when the map is ready.
+        var filtered = ["theme", "category", "region", "new"].some(function (k) { return params.get(k); });
+        if (filtered && markers.length) {
+          var bounds = L.latLngBounds(markers.map(function (m) { return m.getLatLng(); }));
+          map.fitBounds(bounds, { padding: [30, 30], maxZoom: 6, animate: false });
+        }
         map.addLayer(group);
         group.addLayers(markers);
         if (!markers.length) { loaded(); }
@@ -154,10 +161,6 @@
           overlays[strings.eventsLayer] = events;
         }
         L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-        var filtered = ["theme", "category", "region", "new"].some(function (k) { return params.get(k); });
-        if (filtered && markers.length) {
-          map.fitBounds(group.getBounds(), { padding: [30, 30], maxZoom: 6 });
-        }
         el.dataset.places = String(markers.length);
         return allPlaced;
       });
